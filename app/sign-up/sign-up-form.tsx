@@ -1,0 +1,49 @@
+"use client";
+
+import { useActionState } from "react";
+import { FormMessage } from "@/components/form-message";
+import { SubmitButton } from "@/components/submit-button";
+import { TextField } from "@/components/text-field";
+import type { ActionState } from "@/lib/action-state";
+import { signUp } from "./actions";
+
+export function SignUpForm() {
+  const [state, action] = useActionState<ActionState, FormData>(signUp, {});
+  const errors = state.fieldErrors ?? {};
+  return (
+    <form action={action} noValidate>
+      <FormMessage message={state.message ?? (Object.keys(errors).length ? "Please check the highlighted fields." : null)} />
+      <TextField
+        name="email"
+        label="Email address"
+        type="email"
+        autoComplete="email"
+        inputMode="email"
+        required
+        maxLength={254}
+        defaultValue={state.values?.email}
+        error={errors.email}
+      />
+      <TextField
+        name="name"
+        label="Your name (optional)"
+        autoComplete="name"
+        maxLength={100}
+        defaultValue={state.values?.name}
+        error={errors.name}
+      />
+      <TextField
+        name="password"
+        label="Password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 8 characters. A few unrelated words make a strong, memorable password."
+        required
+        minLength={8}
+        maxLength={128}
+        error={errors.password}
+      />
+      <SubmitButton pendingText="Creating your account…">Create account</SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,26 @@
+"use client";
+
+import { useTransition } from "react";
+import { signOut } from "next-auth/react";
+import { endSignInAttempt } from "@/app/sign-out/actions";
+
+/** Ends both a half-finished sign-in (challenge cookie) and a full NextAuth session. */
+export function SignOutButton({ className = "secondary" }: { className?: string }) {
+  const [pending, startTransition] = useTransition();
+  return (
+    <button
+      type="button"
+      className={className}
+      disabled={pending}
+      onClick={() =>
+        startTransition(async () => {
+          await endSignInAttempt();
+          await signOut({ redirect: false }).catch(() => undefined);
+          window.location.assign("/sign-in");
+        })
+      }
+    >
+      {pending ? "Signing out…" : "Sign out"}
+    </button>
+  );
+}

@@ -1,0 +1,49 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { createChallenge, findChallenge, revokeChallenge } from "./challenge";
+import { getConfig } from "./config";
+
+/** `__Host-` pins the cookie to this exact host over https; plain http (local use) cannot carry it. */
+function cookieName(): string {
+  return getConfig().secureCookies ? "__Host-clinic.challenge" : "clinic.challenge";
+}
+
+export async function setChallengeCookie(token: string, maxAge: number): Promise<void> {
+  (await cookies()).set(cookieName(), token, {
+    httpOnly: true,
+    sameSite: "lax",
+    secure: getConfig().secureCookies,
+    path: "/",
+    maxAge,
+  });
+}
+
+export async function readChallengeCookie(): Promise<string | undefined> {
+  return (await cookies()).get(cookieName())?.value;
+}
+
+export async function clearChallengeCookie(): Promise<void> {
+  (await cookies()).delete({ name: cookieName(), path: "/", secure: getConfig().secureCookies, httpOnly: true, sameSite: "lax" });
+}
+
+/**
+ * After a correct password: hand the browser a challenge for the step that comes next and
+ * say where that step lives. Unenrolled accounts go to enrollment, which also ends in a code.
+ */
+export async function startSecondFactor(user: { id: string; enrolledAt: Date | null }): Promise<"/sign-in/code" | "/enroll"> {
+  await revokeChallenge(await readChallengeCookie());
+  const purpose = user.enrolledAt ? "sign-in" : "enroll";
+  const { token, maxAge } = await createChallenge(user.id, purpose);
+  await setChallengeCookie(token, maxAge);
+  return purpose === "sign-in" ? "/sign-in/code" : "/enroll";
+}
+
+/** The challenge this browser holds, if it is still good. */
+export async function currentChallenge() {
+  return findChallenge(await readChallengeCookie());
+}
+
+export async function endChallenge(): Promise<void> {
+  await revokeChallenge(await readChallengeCookie());
+  await clearChallengeCookie();
+}

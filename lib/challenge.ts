@@ -1,0 +1,55 @@
+import "server-only";
+import { createToken, hashToken } from "./crypto";
+import { getDb } from "./db";
+
+export type ChallengePurpose = "sign-in" | "enroll";
+
+/** Long enough to type a code; enrollment also has to allow installing an app first. */
+export const CHALLENGE_TTL_SECONDS: Record<ChallengePurpose, number> = {
+  "sign-in": 5 * 60,
+  enroll: 30 * 60,
+};
+
+export type Challenge = { userId: string; purpose: ChallengePurpose; expiresAt: Date };
+
+/**
+ * What a correct password earns: an opaque random token for one user and one purpose. Only its
+ * SHA-256 is stored, so a copy of the database cannot be replayed as a cookie, and it can be
+ * consumed (single use) or expire server-side, which a signed-only token could not.
+ */
+export async function createChallenge(userId: string, purpose: ChallengePurpose): Promise<{ token: string; maxAge: number }> {
+  const db = getDb();
+  const token = createToken();
+  const maxAge = CHALLENGE_TTL_SECONDS[purpose];
+  const now = Date.now();
+  await db.authChallenge.deleteMany({ where: { expiresAt: { lt: new Date(now) } } });
+  await db.authChallenge.create({
+    data: { tokenHash: hashToken(token), userId, purpose, expiresAt: new Date(now + maxAge * 1000) },
+  });
+  return { token, maxAge };
+}
+
+export async function findChallenge(token: string | undefined): Promise<Challenge | null> {
+  if (!token || token.length > 100) return null;
+  const row = await getDb().authChallenge.findUnique({
+    where: { tokenHash: hashToken(token) },
+    select: { userId: true, purpose: true, expiresAt: true, consumedAt: true },
+  });
+  if (!row || row.consumedAt || row.expiresAt.getTime() <= Date.now()) return null;
+  if (row.purpose !== "sign-in" && row.purpose !== "enroll") return null;
+  return { userId: row.userId, purpose: row.purpose, expiresAt: row.expiresAt };
+}
+
+/** True for exactly one caller per token. */
+export async function consumeChallenge(token: string): Promise<boolean> {
+  const { count } = await getDb().authChallenge.updateMany({
+    where: { tokenHash: hashToken(token), consumedAt: null, expiresAt: { gt: new Date() } },
+    data: { consumedAt: new Date() },
+  });
+  return count === 1;
+}
+
+export async function revokeChallenge(token: string | undefined): Promise<void> {
+  if (!token || token.length > 100) return;
+  await getDb().authChallenge.deleteMany({ where: { tokenHash: hashToken(token) } });
+}

@@ -1,0 +1,82 @@
+import { z } from "zod";
+
+export const DEFAULT_DATABASE_URL = "file:./prisma/dev.db";
+export const DEFAULT_ISSUER = "Clinic Patient Portal";
+const FIX = "run `npm run setup` to create local secrets, or set it in the environment (see README, Configuration)";
+
+const base64Key = z
+  .string({ error: `ENCRYPTION_KEY is missing: ${FIX}.` })
+  .trim()
+  .refine((v) => /^[A-Za-z0-9+/_-]+={0,2}$/.test(v) && Buffer.from(v, "base64").length === 32, {
+    error: "ENCRYPTION_KEY must be 32 random bytes in base64 (44 characters): generate one with `openssl rand -base64 32`.",
+  })
+  .transform((v) => Buffer.from(v, "base64"));
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .default(DEFAULT_DATABASE_URL)
+    .refine((v) => v.startsWith("file:"), {
+      error: "DATABASE_URL must be a SQLite file URL such as file:./prisma/dev.db.",
+    }),
+  NEXTAUTH_URL: z
+    .url({ protocol: /^https?$/, error: "NEXTAUTH_URL must be the portal's public address, such as https://portal.example-clinic.org." })
+    .default("http://localhost:3000"),
+  AUTH_SECRET: z
+    .string({ error: `AUTH_SECRET is missing: ${FIX}.` })
+    .trim()
+    .min(32, { error: "AUTH_SECRET must be at least 32 characters: generate one with `openssl rand -base64 32`." }),
+  ENCRYPTION_KEY: base64Key,
+  TOTP_ISSUER: z
+    .string()
+    .trim()
+    .min(1, { error: "TOTP_ISSUER must not be empty: it is the name patients see in their authenticator app." })
+    .max(64, { error: "TOTP_ISSUER must be at most 64 characters so it fits on a phone screen." })
+    // Percent-encoded they are valid, but some authenticator apps decode the URI before splitting it.
+    .refine((v) => !/[?#&=%/]/.test(v), {
+      error: "TOTP_ISSUER must not contain ? # & = % or /: some authenticator apps misread them. Try \"and\" instead of \"&\".",
+    })
+    .default(DEFAULT_ISSUER),
+});
+
+export type Config = {
+  nodeEnv: "development" | "production" | "test";
+  databaseUrl: string;
+  appUrl: URL;
+  /** Cookies get the Secure flag whenever the portal is served over https. */
+  secureCookies: boolean;
+  authSecret: string;
+  encryptionKey: Buffer;
+  issuer: string;
+};
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`The portal cannot start:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates an environment; throws a ConfigError whose message says how to fix each problem. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const blankToUndefined = Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [k, v === undefined || v.trim() === "" ? undefined : v]),
+  );
+  const result = schema.safeParse(blankToUndefined);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((issue) => issue.message));
+  }
+  const e = result.data;
+  const appUrl = new URL(e.NEXTAUTH_URL);
+  return {
+    nodeEnv: e.NODE_ENV,
+    databaseUrl: e.DATABASE_URL,
+    appUrl,
+    secureCookies: appUrl.protocol === "https:",
+    authSecret: e.AUTH_SECRET,
+    encryptionKey: e.ENCRYPTION_KEY,
+    issuer: e.TOTP_ISSUER,
+  };
+}

@@ -1,0 +1,26 @@
+// @ts-check
+
+/** Pages that show a TOTP key or take a code: never cached, never framed, no referrer. */
+const SENSITIVE = ["/enroll", "/sign-in/:path*", "/sign-up", "/home"];
+
+const securityHeaders = [
+  { key: "X-Frame-Options", value: "DENY" },
+  { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+  { key: "Referrer-Policy", value: "no-referrer" },
+  { key: "X-Content-Type-Options", value: "nosniff" },
+];
+
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  reactStrictMode: true,
+  poweredByHeader: false,
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@node-rs/argon2"],
+  async headers() {
+    return [
+      { source: "/:path*", headers: securityHeaders },
+      ...SENSITIVE.map((source) => ({ source, headers: [{ key: "Cache-Control", value: "no-store, max-age=0" }] })),
+    ];
+  },
+};
+
+module.exports = nextConfig;

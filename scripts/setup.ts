@@ -1,0 +1,58 @@
+/**
+ * Gets a checkout ready to run: local secrets (created once, never shared between installs),
+ * a valid configuration, and a database with every migration applied. `npm start` and
+ * `npm run dev` run this first; it is safe to run again and again.
+ */
+import { randomBytes } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { loadEnvConfig } from "@next/env";
+import { ConfigError, parseConfig } from "../lib/config-schema";
+import { migrateDatabase } from "./migrate";
+
+const ENV_FILE = ".env.local";
+const root = process.cwd();
+
+function fail(message: string): never {
+  console.error(`\n${message}\n`);
+  process.exit(1);
+}
+
+function ensureLocalSecrets(): void {
+  const missing = ["AUTH_SECRET", "ENCRYPTION_KEY"].filter((name) => !process.env[name]?.trim());
+  if (missing.length === 0) return;
+  if (process.env.NODE_ENV === "production") {
+    fail(
+      `Refusing to start in production without ${missing.join(" and ")}. Set them in the environment ` +
+        "(each: `openssl rand -base64 32`) and keep ENCRYPTION_KEY safe: without it, enrolled authenticators stop working.",
+    );
+  }
+  const lines = [
+    `# Created by npm run setup on ${new Date().toISOString()} for this install only. Keep it private and do not commit it.`,
+    "# Losing ENCRYPTION_KEY means every patient has to set up their authenticator app again.",
+  ];
+  if (missing.includes("AUTH_SECRET")) lines.push(`AUTH_SECRET=${randomBytes(32).toString("base64")}`);
+  if (missing.includes("ENCRYPTION_KEY")) lines.push(`ENCRYPTION_KEY=${randomBytes(32).toString("base64")}`);
+  if (!process.env.NEXTAUTH_URL) lines.push("NEXTAUTH_URL=http://localhost:3000");
+  appendFileSync(path.join(root, ENV_FILE), `${existsSync(path.join(root, ENV_FILE)) ? "\n" : ""}${lines.join("\n")}\n`, {
+    mode: 0o600,
+  });
+  console.log(`Created ${missing.join(" and ")} for this install in ${ENV_FILE} (git ignores it).`);
+  loadEnvConfig(root, false, console, true);
+}
+
+loadEnvConfig(root);
+ensureLocalSecrets();
+
+let config;
+try {
+  config = parseConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) fail(error.message);
+  throw error;
+}
+
+const dbFile = config.databaseUrl.replace(/^file:/, "");
+mkdirSync(path.dirname(path.resolve(root, dbFile)), { recursive: true });
+migrateDatabase(config.databaseUrl);
+console.log(`Database ready: ${dbFile}. The portal will be at ${config.appUrl.origin}.`);

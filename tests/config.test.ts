@@ -1,0 +1,94 @@
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { ConfigError, DEFAULT_ISSUER, parseConfig } from "@/lib/config-schema";
+
+const repo = path.resolve(__dirname, "..");
+const key = randomBytes(32).toString("base64");
+const valid = { AUTH_SECRET: randomBytes(32).toString("base64"), ENCRYPTION_KEY: key };
+
+function problems(env: Record<string, string | undefined>): string[] {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+/** Runs a script from the repo in an empty folder, with nothing from this shell's environment but PATH. */
+function runIn(dir: string, script: string, env: Record<string, string> = {}) {
+  return spawnSync(path.join(repo, "node_modules/.bin/tsx"), [path.join(repo, script)], {
+    cwd: dir,
+    env: { PATH: process.env.PATH!, ...env },
+    encoding: "utf8",
+  });
+}
+
+describe("configuration", () => {
+  it("has working defaults for everything but the two secrets", () => {
+    const config = parseConfig(valid);
+    expect(config.databaseUrl).toBe("file:./prisma/dev.db");
+    expect(config.issuer).toBe(DEFAULT_ISSUER);
+    expect(config.encryptionKey).toHaveLength(32);
+    expect(config.secureCookies).toBe(false);
+    expect(parseConfig({ ...valid, NEXTAUTH_URL: "https://portal.example.org" }).secureCookies).toBe(true);
+  });
+
+  it("says what is missing and how to fix it", () => {
+    expect(problems({})).toEqual([
+      expect.stringContaining("AUTH_SECRET is missing: run `npm run setup`"),
+      expect.stringContaining("ENCRYPTION_KEY is missing: run `npm run setup`"),
+    ]);
+    expect(problems({ ...valid, AUTH_SECRET: "   " })[0]).toContain("AUTH_SECRET is missing");
+  });
+
+  it.each([
+    [{ ENCRYPTION_KEY: randomBytes(16).toString("base64") }, "ENCRYPTION_KEY must be 32 random bytes"],
+    [{ ENCRYPTION_KEY: "not base64 at all!" }, "ENCRYPTION_KEY must be 32 random bytes"],
+    [{ AUTH_SECRET: "short" }, "AUTH_SECRET must be at least 32 characters"],
+    [{ DATABASE_URL: "postgres://x" }, "DATABASE_URL must be a SQLite file URL"],
+    [{ NEXTAUTH_URL: "javascript:alert(1)" }, "NEXTAUTH_URL must be the portal's public address"],
+    [{ TOTP_ISSUER: "x".repeat(65) }, "TOTP_ISSUER must be at most 64 characters"],
+    [{ TOTP_ISSUER: "A&B Clinic" }, "TOTP_ISSUER must not contain ? # & = % or /"],
+  ])("rejects %j", (override, message) => {
+    expect(problems({ ...valid, ...override })).toEqual([expect.stringContaining(message)]);
+  });
+
+  it("refuses to start the server without secrets", () => {
+    const run = runIn(mkdtempSync(path.join(tmpdir(), "clinic-")), "instrumentation-node.ts", { NODE_ENV: "production" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("AUTH_SECRET is missing");
+  });
+
+  it("setup refuses to invent secrets in production", () => {
+    const run = runIn(mkdtempSync(path.join(tmpdir(), "clinic-")), "scripts/setup.ts", { NODE_ENV: "production" });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Refusing to start in production without AUTH_SECRET and ENCRYPTION_KEY");
+  });
+
+  it("setup creates private, per-install secrets once and a migrated database", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "clinic-"));
+    const first = runIn(dir, "scripts/setup.ts");
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain("Created AUTH_SECRET and ENCRYPTION_KEY");
+    const envFile = path.join(dir, ".env.local");
+    const contents = readFileSync(envFile, "utf8");
+    expect(statSync(envFile).mode & 0o077).toBe(0);
+    expect(contents).toMatch(/^ENCRYPTION_KEY=[A-Za-z0-9+/]{43}=$/m);
+    expect(statSync(path.join(dir, "prisma/dev.db")).size).toBeGreaterThan(0);
+
+    const second = runIn(dir, "scripts/setup.ts");
+    expect(second.status, second.stderr).toBe(0);
+    expect(second.stdout).not.toContain("Created");
+    expect(readFileSync(envFile, "utf8")).toBe(contents);
+
+    const other = mkdtempSync(path.join(tmpdir(), "clinic-"));
+    runIn(other, "scripts/setup.ts");
+    expect(readFileSync(path.join(other, ".env.local"), "utf8")).not.toBe(contents);
+  });
+});

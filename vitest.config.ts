@@ -1,0 +1,31 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+import { defineConfig } from "vitest/config";
+
+// One fresh SQLite file per run, built from the real migrations in tests/support/global-setup.ts.
+const testEnv = {
+  NODE_ENV: "test",
+  DATABASE_URL: `file:./.tmp/unit-${process.pid}.db`,
+  AUTH_SECRET: randomBytes(32).toString("base64"),
+  ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+  NEXTAUTH_URL: "http://127.0.0.1:3999",
+  TOTP_ISSUER: "Test Clinic",
+};
+Object.assign(process.env, testEnv);
+
+export default defineConfig({
+  resolve: {
+    alias: {
+      "@": path.resolve(__dirname),
+      // The real package throws outside React Server Components; lib/ runs here as plain Node.
+      "server-only": path.resolve(__dirname, "tests/support/server-only.ts"),
+    },
+  },
+  test: {
+    include: ["tests/**/*.test.ts"],
+    env: testEnv,
+    globalSetup: ["tests/support/global-setup.ts"],
+    testTimeout: 20_000,
+    pool: "forks",
+  },
+});
