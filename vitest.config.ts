@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 
 // One fresh SQLite file per run, built from the real migrations in tests/support/global-setup.ts.
 const testEnv = {
-  NODE_ENV: "test",
+  NODE_ENV: "test" as const,
   DATABASE_URL: `file:./.tmp/unit-${process.pid}.db`,
   AUTH_SECRET: randomBytes(32).toString("base64"),
   ENCRYPTION_KEY: randomBytes(32).toString("base64"),

@@ -24,7 +24,7 @@ function problems(env: Record<string, string | undefined>): string[] {
 function runIn(dir: string, script: string, env: Record<string, string> = {}) {
   return spawnSync(path.join(repo, "node_modules/.bin/tsx"), [path.join(repo, script)], {
     cwd: dir,
-    env: { PATH: process.env.PATH!, ...env },
+    env: { PATH: process.env.PATH!, ...env } as unknown as NodeJS.ProcessEnv,
     encoding: "utf8",
   });
 }

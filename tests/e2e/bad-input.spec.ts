@@ -1,0 +1,81 @@
+import { expect, test } from "@playwright/test";
+import { signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
+
+test("sign-up explains each problem and keeps what was typed", async ({ page }) => {
+  await page.goto("/sign-up");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter your email address, like name@example.com.")).toBeVisible();
+  await expect(page.getByText("Use at least 8 characters for your password.")).toBeVisible();
+
+  await page.getByLabel("Email address").fill("'; DROP TABLE \"User\"; --");
+  await page.getByLabel("Password").fill("short");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("Enter your email address, like name@example.com.")).toBeVisible();
+  await expect(page.getByLabel("Email address")).toHaveValue("'; DROP TABLE \"User\"; --");
+  await expect(page.getByLabel("Email address")).toHaveAttribute("aria-invalid", "true");
+});
+
+test("signing up twice with one email is refused without touching the first account", async ({ page }) => {
+  const email = uniqueEmail("twice");
+  await signUp(page, email);
+  await expect(page).toHaveURL(/\/enroll$/);
+  await signOut(page);
+  await signUp(page, email.toUpperCase(), "another password entirely");
+  await expect(page.getByText("This email address can't be used for a new account")).toBeVisible();
+  // The original password still opens the original account.
+  await signInWithPassword(page, email);
+  await expect(page).toHaveURL(/\/enroll$/);
+});
+
+test("oversized and odd input gets a message, never a server error", async ({ page }) => {
+  const huge = "x".repeat(10 * 1024 * 1024);
+  await page.goto("/sign-up");
+  await page.getByLabel("Email address").fill("big@example.test");
+  await page.getByLabel("Password").evaluate((el, value) => {
+    (el as HTMLInputElement).removeAttribute("maxlength");
+    (el as HTMLInputElement).value = value;
+  }, huge);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: "Something went wrong sending that form" })).toBeVisible();
+
+  await page.goto("/sign-in");
+  await page.getByLabel("Email address").fill("😀@😀");
+  await page.getByLabel("Password").fill("x");
+  await page.getByRole("button", { name: "Continue" }).click();
+  await expect(page.getByText("Enter your email address, like name@example.com.")).toBeVisible();
+
+  // Straight at the NextAuth endpoint, without a challenge, with junk.
+  const csrf = await (await page.request.get("/api/auth/csrf")).json();
+  for (const code of ["", "abc", "1".repeat(60_000), "' OR 1=1 --", "１２３４５６"]) {
+    const response = await page.request.post("/api/auth/callback/totp", {
+      form: { code, csrfToken: csrf.csrfToken, json: "true" },
+    });
+    expect(response.status()).toBeLessThan(500);
+    const { url } = await response.json();
+    expect(new URL(url).searchParams.get("error")).toBe("challengeExpired");
+  }
+});
+
+test("a code submitted without the CSRF token is refused", async ({ page }) => {
+  await page.goto("/sign-in");
+  const response = await page.request.post("/api/auth/callback/totp", { form: { code: "123456", json: "true" } });
+  expect(response.status()).toBeLessThan(500);
+  const { url } = await response.json();
+  expect(url).toContain("csrf=true");
+});
+
+test("oversized and cross-site form posts are refused with 4xx before reaching any action", async ({ page }) => {
+  await page.goto("/sign-up");
+  const big = await page.request.post("/sign-up", {
+    headers: { "next-action": "0".repeat(42) },
+    multipart: { email: "a@example.test", password: "x".repeat(200_000) },
+  });
+  expect(big.status()).toBe(413);
+  expect(await big.text()).toContain("too large");
+
+  const crossSite = await page.request.post("/sign-up", {
+    headers: { "next-action": "0".repeat(42), origin: "https://attacker.example" },
+    multipart: { email: "a@example.test", password: "long enough password" },
+  });
+  expect(crossSite.status()).toBe(403);
+});

@@ -1,0 +1,67 @@
+import { execFileSync } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { expect, type Page } from "@playwright/test";
+
+export const PASSWORD = "blue kettle on the hill";
+
+export function uniqueEmail(prefix = "patient"): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
+}
+
+/** The code a patient's authenticator shows, computed by oathtool, not by the app's code. */
+export function codeAt(secret: string, epochSeconds = Date.now() / 1000): string {
+  return execFileSync("oathtool", ["--totp", "-b", "-N", `@${Math.floor(epochSeconds)}`, secret], { encoding: "utf8" }).trim();
+}
+
+/** Decodes a PNG screenshot the way a phone's camera would, with zbar. */
+export function decodeQr(png: Buffer): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), "qr-")), "qr.png");
+  writeFileSync(file, png);
+  return execFileSync("zbarimg", ["-q", "--raw", file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+}
+
+export async function signUp(page: Page, email: string, password = PASSWORD, name = "") {
+  await page.goto("/sign-up");
+  await page.getByLabel("Email address").fill(email);
+  if (name) await page.getByLabel("Your name (optional)").fill(name);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Create account" }).click();
+}
+
+/** Reads the setup key off the enrollment page as a patient would type it. */
+export async function readSetupKey(page: Page): Promise<string> {
+  const grouped = await page.getByTestId("setup-key").innerText();
+  expect(grouped).toMatch(/^([A-Z2-7]{4} ){7}[A-Z2-7]{4}$/);
+  return grouped.replace(/\s/g, "");
+}
+
+export async function enterCode(page: Page, code: string, button: string) {
+  await page.getByLabel("6-digit code").fill(code);
+  await page.getByRole("button", { name: button }).click();
+}
+
+/** Sign-up and enrollment in one go; returns the secret and when its first code was used. */
+export async function enrolledPatient(page: Page, email = uniqueEmail()) {
+  await signUp(page, email);
+  await expect(page).toHaveURL(/\/enroll$/);
+  const secret = await readSetupKey(page);
+  const enrolledAt = Date.now() / 1000;
+  await enterCode(page, codeAt(secret, enrolledAt), "Turn on two-step sign-in");
+  await expect(page).toHaveURL(/\/home$/);
+  return { email, secret, enrolledAt };
+}
+
+export async function signInWithPassword(page: Page, email: string, password = PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email address").fill(email);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Continue" }).click();
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in$/);
+}
