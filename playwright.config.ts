@@ -11,7 +11,7 @@ export default defineConfig({
   forbidOnly: true,
   retries: 0,
   timeout: 60_000,
-  reporter: [["list"]],
+  reporter: [["list"], ["json", { outputFile: ".tmp/playwright-report.json" }]],
   use: {
     baseURL,
     trace: "off",

@@ -20,6 +20,7 @@ fi
 echo "== Type check"
 npx --no-install tsc --noEmit
 echo "== Unit and integration tests (vitest, SQLite)"
-npx --no-install vitest run
+npx --no-install vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest-report.json
 echo "== Browser tests (next build + next start + Chromium)"
 bash scripts/e2e.sh
+node scripts/test-summary.mjs .tmp/vitest-report.json .tmp/playwright-report.json
