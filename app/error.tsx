@@ -6,7 +6,7 @@ export default function ErrorPage({ reset }: { error: Error; reset: () => void }
     <section className="card">
       <h1>Sorry, that didn&apos;t work</h1>
       <p role="alert">
-        Something went wrong sending that form. Please check what you typed and try again. Nothing was changed.
+        Something went wrong sending that form. Please check what you typed and try again.
       </p>
       <div className="actions">
         <button type="button" onClick={() => reset()}>

@@ -1,6 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import "./globals.css";
 
+// Every page depends on who is asking; none is prerendered at build time (builds need no secrets).
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Patient Portal", template: "%s · Patient Portal" },
   description: "Sign in to the clinic's patient portal.",

@@ -24,8 +24,27 @@ function failureKey(result: Exclude<CodeResult, { ok: true }>): MessageKey {
       return "codeUsed";
     case "wrong":
       return "codeWrong";
-    default:
+    case "replaced":
+      return "keyReplaced";
+    case "not-enrolling":
       return "notEnrolling";
+    case "not-enrolled":
+      return "challengeExpired";
+  }
+}
+
+/**
+ * NextAuth copies an authorize() error's message into the redirect URL, so anything that is not
+ * one of our message keys (a database or decryption failure) is logged by name only and
+ * replaced by a generic key before it can reach the browser.
+ */
+async function authorizeSafely(rawCode: unknown) {
+  try {
+    return await authorizeCode(rawCode);
+  } catch (error) {
+    if (error instanceof CodeStepError) throw error;
+    console.error(`[auth] code step failed: ${error instanceof Error ? error.name : "unknown error"}`);
+    throw new CodeStepError("somethingWrong");
   }
 }
 
@@ -67,7 +86,7 @@ export function getAuthOptions(): NextAuthOptions {
         id: "totp",
         name: "Authenticator code",
         credentials: { code: { label: "6-digit code", type: "text" } },
-        authorize: (credentials) => authorizeCode(credentials?.code),
+        authorize: (credentials) => authorizeSafely(credentials?.code),
       }),
     ],
     callbacks: {

@@ -70,6 +70,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const e = result.data;
   const appUrl = new URL(e.NEXTAUTH_URL);
+  // Over plain http no cookie can be Secure; that is only acceptable on this machine itself.
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(appUrl.hostname);
+  if (e.NODE_ENV === "production" && appUrl.protocol !== "https:" && !loopback) {
+    throw new ConfigError([
+      `NEXTAUTH_URL is ${appUrl.origin}: in production the portal must be served over https (for example https://portal.example-clinic.org), so that its cookies are Secure.`,
+    ]);
+  }
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,

@@ -5,7 +5,9 @@ import { getDb } from "./db";
 import { buildKeyUri } from "./key-uri";
 import { checkCode, createTotpSecret } from "./totp";
 
-export type CodeResult = { ok: true } | { ok: false; reason: "wrong" | "used" | "not-enrolling" | "not-enrolled" };
+export type CodeResult =
+  | { ok: true }
+  | { ok: false; reason: "wrong" | "used" | "replaced" | "not-enrolling" | "not-enrolled" };
 
 /** The AAD for a user's TOTP ciphertexts: a secret only decrypts in the row it was written for. */
 export const secretContext = (userId: string) => `totp-secret:${userId}`;
@@ -68,7 +70,10 @@ export async function confirmEnrollment(userId: string, code: string, now?: numb
       totpLastStep: check.step,
     },
   });
-  return count === 1 ? { ok: true } : { ok: false, reason: "used" };
+  if (count === 1) return { ok: true };
+  // Someone else changed the row meanwhile: a double submit that won, or a new key from another tab.
+  const latest = await db.user.findUnique({ where: { id: userId }, select: { enrolledAt: true } });
+  return { ok: false, reason: latest?.enrolledAt ? "used" : "replaced" };
 }
 
 /**

@@ -39,6 +39,13 @@ describe("configuration", () => {
     expect(parseConfig({ ...valid, NEXTAUTH_URL: "https://portal.example.org" }).secureCookies).toBe(true);
   });
 
+  it("requires https in production except on this machine", () => {
+    const prod = { ...valid, NODE_ENV: "production" };
+    expect(problems({ ...prod, NEXTAUTH_URL: "http://portal.example.org" })[0]).toContain("must be served over https");
+    expect(problems({ ...prod, NEXTAUTH_URL: "http://localhost:3000" })).toEqual([]);
+    expect(parseConfig({ ...prod, NEXTAUTH_URL: "https://portal.example.org" }).secureCookies).toBe(true);
+  });
+
   it("says what is missing and how to fix it", () => {
     expect(problems({})).toEqual([
       expect.stringContaining("AUTH_SECRET is missing: run `npm run setup`"),

@@ -35,7 +35,9 @@ test("oversized and odd input gets a message, never a server error", async ({ pa
     (el as HTMLInputElement).removeAttribute("maxlength");
     (el as HTMLInputElement).value = value;
   }, huge);
+  const refused = page.waitForResponse((r) => r.request().method() === "POST" && r.url().endsWith("/sign-up"));
   await page.getByRole("button", { name: "Create account" }).click();
+  expect((await refused).status()).toBe(413);
   await expect(page.getByRole("alert").filter({ hasText: "Something went wrong sending that form" })).toBeVisible();
 
   await page.goto("/sign-in");
@@ -78,4 +80,10 @@ test("oversized and cross-site form posts are refused with 4xx before reaching a
     multipart: { email: "a@example.test", password: "long enough password" },
   });
   expect(crossSite.status()).toBe(403);
+
+  const nullOrigin = await page.request.post("/sign-up", {
+    headers: { "next-action": "0".repeat(42), origin: "null" },
+    multipart: { email: "a@example.test", password: "long enough password" },
+  });
+  expect(nullOrigin.status()).toBe(403);
 });
