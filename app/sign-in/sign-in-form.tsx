@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { EmailField } from "@/components/email-field";
 import { FormMessage } from "@/components/form-message";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
@@ -13,17 +14,7 @@ export function SignInForm({ notice }: { notice?: string }) {
   return (
     <form action={action} noValidate>
       <FormMessage message={state.message ?? notice} />
-      <TextField
-        name="email"
-        label="Email address"
-        type="email"
-        autoComplete="username"
-        inputMode="email"
-        required
-        maxLength={254}
-        defaultValue={state.values?.email}
-        error={errors.email}
-      />
+      <EmailField autoComplete="username" defaultValue={state.values?.email} error={errors.email} />
       <TextField
         name="password"
         label="Password"

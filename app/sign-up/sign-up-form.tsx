@@ -1,6 +1,7 @@
 "use client";
 
 import { useActionState } from "react";
+import { EmailField } from "@/components/email-field";
 import { FormMessage } from "@/components/form-message";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
@@ -13,17 +14,7 @@ export function SignUpForm() {
   return (
     <form action={action} noValidate>
       <FormMessage message={state.message ?? (Object.keys(errors).length ? "Please check the highlighted fields." : null)} />
-      <TextField
-        name="email"
-        label="Email address"
-        type="email"
-        autoComplete="email"
-        inputMode="email"
-        required
-        maxLength={254}
-        defaultValue={state.values?.email}
-        error={errors.email}
-      />
+      <EmailField autoComplete="email" defaultValue={state.values?.email} error={errors.email} />
       <TextField
         name="name"
         label="Your name (optional)"
