@@ -1,4 +1,6 @@
+import http from "node:http";
 import { ConfigError, parseConfig } from "./lib/config-schema";
+import { SOCKET_IP_HEADER } from "./lib/socket-ip-header";
 
 try {
   parseConfig(process.env);
@@ -7,3 +9,17 @@ try {
   console.error(`\n${error.message}\n`);
   process.exit(1);
 }
+
+/**
+ * Route handlers and server actions never see the TCP peer's address, and Next.js only fills
+ * X-Forwarded-For when the client did not send one. So the real peer address is stamped on
+ * every request here, before Next.js reads it; lib/client-ip.ts decides which address to trust.
+ */
+const emit = http.Server.prototype.emit;
+http.Server.prototype.emit = function emitWithPeerAddress(this: http.Server, event: string, ...args: unknown[]) {
+  if (event === "request") {
+    const request = args[0] as http.IncomingMessage;
+    request.headers[SOCKET_IP_HEADER] = request.socket.remoteAddress ?? "";
+  }
+  return (emit as (this: http.Server, event: string, ...args: unknown[]) => boolean).call(this, event, ...args);
+} as typeof emit;

@@ -1,11 +1,10 @@
 // @ts-check
 
-/** Pages that show a TOTP key or take a code: never cached, never framed, no referrer. */
-const SENSITIVE = ["/enroll", "/sign-in/:path*", "/sign-up", "/home"];
+/** Pages that show a TOTP key, recovery codes or take a code: never cached. The CSP comes from proxy.ts. */
+const SENSITIVE = ["/enroll", "/sign-in/:path*", "/sign-up", "/home", "/account/:path*"];
 
 const securityHeaders = [
   { key: "X-Frame-Options", value: "DENY" },
-  { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
   { key: "Referrer-Policy", value: "no-referrer" },
   { key: "X-Content-Type-Options", value: "nosniff" },
 ];

@@ -18,11 +18,43 @@ function originHost(origin: string): string | null {
 }
 
 /**
- * A gate for request shape only, never for who may see what (pages and actions check that).
- * Next.js would otherwise answer an oversized or cross-site server-action POST with a 500.
+ * Request shape and response headers only, never who may see what (pages and actions check
+ * that). Next.js would otherwise answer an oversized or cross-site server-action POST with a 500.
  */
 export function proxy(request: NextRequest) {
-  if (request.method !== "POST") return NextResponse.next();
+  const refusal = request.method === "POST" ? checkPost(request) : null;
+  return refusal ?? withSecurityHeaders(request);
+}
+
+/**
+ * Scripts run only with this request's nonce (Next.js adds it to its own tags when it sees the
+ * policy on the request); nothing may frame the portal, and it talks only to itself.
+ */
+function withSecurityHeaders(request: NextRequest) {
+  const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString("base64");
+  const dev = process.env.NODE_ENV !== "production";
+  const policy = [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${dev ? " 'unsafe-eval'" : ""}`,
+    `style-src 'self' 'nonce-${nonce}'`,
+    "img-src 'self' data: blob:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("content-security-policy", policy);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("content-security-policy", policy);
+  // Browsers ignore HSTS on plain http, so local http use is unaffected.
+  if (!dev) response.headers.set("strict-transport-security", "max-age=63072000; includeSubDomains");
+  return response;
+}
+
+function checkPost(request: NextRequest): NextResponse | null {
   const declared = request.headers.get("content-length");
   const length = declared === null ? NaN : Number(declared);
   // Browsers always declare the size of a form; a streamed body of unknown size is not a form.
@@ -35,7 +67,7 @@ export function proxy(request: NextRequest) {
     const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
     if (host && originHost(origin) !== host) return refuse(403, "Cross-site form submissions are not accepted.");
   }
-  return NextResponse.next();
+  return null;
 }
 
 export const config = {

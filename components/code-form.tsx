@@ -2,15 +2,25 @@
 
 import { useState, useTransition, type FormEvent } from "react";
 import { signIn } from "next-auth/react";
-import { isMessageKey, messages } from "@/lib/messages";
+import { renderMessage } from "@/lib/messages";
+import { CodeInput } from "./code-input";
 
 /**
  * The second factor: posts the code to NextAuth's "totp" credentials provider, which checks it
  * against the challenge this browser got from the password step (or from sign-up).
  */
-export function CodeForm({ submitLabel, onSuccessPath = "/home" }: { submitLabel: string; onSuccessPath?: string }) {
+export function CodeForm({
+  submitLabel,
+  onSuccessPath,
+  allowRecovery = false,
+}: {
+  submitLabel: string;
+  onSuccessPath: string;
+  allowRecovery?: boolean;
+}) {
   const [message, setMessage] = useState<string | null>(null);
   const [expired, setExpired] = useState(false);
+  const [recovery, setRecovery] = useState(false);
   const [pending, startTransition] = useTransition();
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -24,9 +34,9 @@ export function CodeForm({ submitLabel, onSuccessPath = "/home" }: { submitLabel
         window.location.assign(onSuccessPath);
         return;
       }
-      const key = isMessageKey(result?.error) ? result.error : "somethingWrong";
+      const { key, text } = renderMessage(result?.error);
       setExpired(key === "challengeExpired" || key === "notEnrolling");
-      setMessage(messages[key]);
+      setMessage(text);
       form.reset();
       form.querySelector<HTMLInputElement>("input[name=code]")?.focus();
     });
@@ -43,28 +53,15 @@ export function CodeForm({ submitLabel, onSuccessPath = "/home" }: { submitLabel
           </>
         )}
       </div>
-      <div className="field">
-        <label htmlFor="field-code">6-digit code</label>
-        <span id="field-code-hint" className="hint">
-          Open your authenticator app and type the code shown for this portal. It changes every 30 seconds.
-        </span>
-        <input
-          id="field-code"
-          name="code"
-          className="code-input"
-          inputMode="numeric"
-          autoComplete="one-time-code"
-          pattern="[0-9 ]*"
-          maxLength={12}
-          required
-          autoFocus
-          aria-describedby="field-code-hint"
-          aria-invalid={message ? true : undefined}
-        />
-      </div>
+      <CodeInput recovery={recovery} invalid={Boolean(message)} />
       <button type="submit" disabled={pending} aria-disabled={pending}>
         {pending ? "Checking…" : submitLabel}
       </button>
+      {allowRecovery && (
+        <button type="button" className="link-button" onClick={() => setRecovery(!recovery)}>
+          {recovery ? "Use the code from my app instead" : "Lost your phone? Use a recovery code"}
+        </button>
+      )}
     </form>
   );
 }

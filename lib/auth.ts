@@ -1,50 +1,28 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import { consumeChallenge, findChallenge } from "./challenge";
 import { clearChallengeCookie, readChallengeCookie } from "./challenge-cookie";
+import { getClientIp } from "./client-ip";
 import { getConfig } from "./config";
 import type { MessageKey } from "./messages";
-import { confirmEnrollment, verifyTotpForUser, type CodeResult } from "./two-factor";
+import { passSecondFactor } from "./second-factor";
+import { recordEvent } from "./security-events";
+import { createSession, endSession, type SignInMethod } from "./sessions";
 import { getAccount } from "./users";
-import { normalizeCode } from "./validation";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
-/** Thrown from authorize(); NextAuth hands the message to the client, which shows messages[key]. */
+/** NextAuth's own cookie name for the session JWT. */
+export function sessionCookieName(): string {
+  return `${getConfig().secureCookies ? "__Secure-" : ""}next-auth.session-token`;
+}
+
+/** Thrown from authorize(); NextAuth hands the message to the client, which renders it. */
 class CodeStepError extends Error {
-  constructor(key: MessageKey) {
-    super(key);
-  }
-}
-
-function failureKey(result: Exclude<CodeResult, { ok: true }>): MessageKey {
-  switch (result.reason) {
-    case "used":
-      return "codeUsed";
-    case "wrong":
-      return "codeWrong";
-    case "replaced":
-      return "keyReplaced";
-    case "not-enrolling":
-      return "notEnrolling";
-    case "not-enrolled":
-      return "challengeExpired";
-  }
-}
-
-/**
- * NextAuth copies an authorize() error's message into the redirect URL, so anything that is not
- * one of our message keys (a database or decryption failure) is logged by name only and
- * replaced by a generic key before it can reach the browser.
- */
-async function authorizeSafely(rawCode: unknown) {
-  try {
-    return await authorizeCode(rawCode);
-  } catch (error) {
-    if (error instanceof CodeStepError) throw error;
-    console.error(`[auth] code step failed: ${error instanceof Error ? error.name : "unknown error"}`);
-    throw new CodeStepError("somethingWrong");
+  constructor(encodedMessage: string) {
+    super(encodedMessage);
   }
 }
 
@@ -57,21 +35,42 @@ async function authorizeSafely(rawCode: unknown) {
 async function authorizeCode(rawCode: unknown) {
   const token = await readChallengeCookie();
   const challenge = await findChallenge(token);
-  if (!token || !challenge) throw new CodeStepError("challengeExpired");
-  const code = normalizeCode(rawCode);
-  if (!code) throw new CodeStepError("codeFormat");
+  if (!token || !challenge) throw new CodeStepError("challengeExpired" satisfies MessageKey);
 
-  const result =
-    challenge.purpose === "enroll"
-      ? await confirmEnrollment(challenge.userId, code)
-      : await verifyTotpForUser(challenge.userId, code);
-  if (!result.ok) throw new CodeStepError(failureKey(result));
-  if (!(await consumeChallenge(token))) throw new CodeStepError("challengeExpired");
+  const ip = await getClientIp();
+  const result = await passSecondFactor({ userId: challenge.userId, purpose: challenge.purpose, code: rawCode, ip });
+  if (!result.ok) throw new CodeStepError(result.message);
+  if (!(await consumeChallenge(token))) throw new CodeStepError("challengeExpired" satisfies MessageKey);
   await clearChallengeCookie();
 
   const account = await getAccount(challenge.userId);
-  if (!account?.enrolledAt) throw new CodeStepError("challengeExpired");
-  return { id: account.id, email: account.email, name: account.name, role: account.role };
+  if (!account?.enrolledAt) throw new CodeStepError("challengeExpired" satisfies MessageKey);
+  if (challenge.purpose === "enroll") await recordEvent("enrolled", account.id, ip);
+  return { id: account.id, email: account.email, name: account.name, method: result.method };
+}
+
+/**
+ * NextAuth copies an authorize() error's message into the redirect URL, so anything that is not
+ * one of our messages (a database or decryption failure) is logged by name only and replaced by
+ * a generic one before it can reach the browser.
+ */
+async function authorizeSafely(rawCode: unknown) {
+  try {
+    return await authorizeCode(rawCode);
+  } catch (error) {
+    if (error instanceof CodeStepError) throw error;
+    console.error(`[auth] code step failed: ${error instanceof Error ? error.name : "unknown error"}`);
+    throw new CodeStepError("somethingWrong" satisfies MessageKey);
+  }
+}
+
+/** Each sign-in gets its own row, so it can be ended from the server (sign-out, password change). */
+async function startSession(userId: string, method: SignInMethod): Promise<string> {
+  const ip = await getClientIp();
+  const userAgent = (await headers()).get("user-agent");
+  const sid = await createSession({ userId, method, ip, userAgent });
+  await recordEvent(method === "recovery-code" ? "sign-in-recovery-code" : "sign-in", userId, ip);
+  return sid;
 }
 
 export function getAuthOptions(): NextAuthOptions {
@@ -90,13 +89,23 @@ export function getAuthOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
-      jwt({ token, user }) {
-        if (user) token.uid = user.id;
+      async jwt({ token, user }) {
+        if (user) {
+          token.uid = user.id;
+          token.sid = await startSession(user.id, user.method ?? "totp");
+        }
         return token;
       },
       session({ session, token }) {
         // Only the id travels; pages load what they show from the database (lib/session.ts).
         return { expires: session.expires, user: { id: typeof token.uid === "string" ? token.uid : "" } };
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (typeof token?.sid !== "string") return;
+        await endSession(token.sid, "signed-out");
+        if (typeof token.uid === "string") await recordEvent("signed-out", token.uid, await getClientIp());
       },
     },
     logger: {

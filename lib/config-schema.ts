@@ -39,7 +39,49 @@ const schema = z.object({
       error: "TOTP_ISSUER must not contain ? # & = % or /: some authenticator apps misread them. Try \"and\" instead of \"&\".",
     })
     .default(DEFAULT_ISSUER),
+  TRUST_PROXY_HOPS: z.coerce
+    .number({ error: "TRUST_PROXY_HOPS must be a whole number: 0 when browsers connect straight to the portal, 1 behind one reverse proxy." })
+    .int({ error: "TRUST_PROXY_HOPS must be a whole number." })
+    .min(0, { error: "TRUST_PROXY_HOPS must be 0 or more." })
+    .max(5, { error: "TRUST_PROXY_HOPS must be at most 5." })
+    .default(0),
+  CODE_LOCKOUT_AFTER: z.coerce
+    .number({ error: "CODE_LOCKOUT_AFTER must be a whole number from 3 to 10." })
+    .int({ error: "CODE_LOCKOUT_AFTER must be a whole number from 3 to 10." })
+    .min(3, { error: "CODE_LOCKOUT_AFTER must be a whole number from 3 to 10." })
+    .max(10, { error: "CODE_LOCKOUT_AFTER must be at most 10: more wrong codes than that make guessing too easy." })
+    .default(10),
+  LOCKOUT_MINUTES: z
+    .string()
+    .trim()
+    .default("1,5,15,60")
+    .transform((v) => v.split(",").map((part) => Number(part.trim())))
+    .refine((list) => list.length >= 1 && list.length <= 10 && list.every((n) => Number.isInteger(n) && n >= 1 && n <= 24 * 60), {
+      error: "LOCKOUT_MINUTES must be a comma-separated list of whole minutes (1 to 1440), for example 1,5,15,60.",
+    }),
+  IP_ATTEMPTS_PER_15_MIN: z.coerce
+    .number({ error: "IP_ATTEMPTS_PER_15_MIN must be a whole number from 10 to 100000." })
+    .int()
+    .min(10, { error: "IP_ATTEMPTS_PER_15_MIN must be a whole number from 10 to 100000." })
+    .max(100_000, { error: "IP_ATTEMPTS_PER_15_MIN must be a whole number from 10 to 100000." })
+    .default(100),
+  SIGNUPS_PER_IP_PER_HOUR: z.coerce
+    .number({ error: "SIGNUPS_PER_IP_PER_HOUR must be a whole number from 1 to 100000." })
+    .int()
+    .min(1, { error: "SIGNUPS_PER_IP_PER_HOUR must be a whole number from 1 to 100000." })
+    .max(100_000, { error: "SIGNUPS_PER_IP_PER_HOUR must be a whole number from 1 to 100000." })
+    .default(20),
 });
+
+export type Limits = {
+  /** Consecutive wrong codes (authenticator or recovery) before an account's code step pauses. */
+  codeLockoutAfter: number;
+  /** How long each successive lockout lasts; the last value repeats. */
+  lockoutMinutes: number[];
+  /** Password and code attempts one address may make in 15 minutes, across all accounts. */
+  ipAttemptsPer15Min: number;
+  signUpsPerIpPerHour: number;
+};
 
 export type Config = {
   nodeEnv: "development" | "production" | "test";
@@ -50,6 +92,9 @@ export type Config = {
   authSecret: string;
   encryptionKey: Buffer;
   issuer: string;
+  /** How many reverse proxies in front of the portal append to X-Forwarded-For (0: trust none). */
+  trustProxyHops: number;
+  limits: Limits;
 };
 
 export class ConfigError extends Error {
@@ -85,5 +130,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     authSecret: e.AUTH_SECRET,
     encryptionKey: e.ENCRYPTION_KEY,
     issuer: e.TOTP_ISSUER,
+    trustProxyHops: e.TRUST_PROXY_HOPS,
+    limits: {
+      codeLockoutAfter: e.CODE_LOCKOUT_AFTER,
+      lockoutMinutes: e.LOCKOUT_MINUTES,
+      ipAttemptsPer15Min: e.IP_ATTEMPTS_PER_15_MIN,
+      signUpsPerIpPerHour: e.SIGNUPS_PER_IP_PER_HOUR,
+    },
   };
 }

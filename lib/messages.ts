@@ -17,10 +17,54 @@ export const messages = {
   keyReplaced: "This key was replaced by a new one. Scan the new QR code and enter the code it shows.",
   somethingWrong: "Something went wrong on our side. Please try again in a moment.",
   formTooLarge: "That form was too large to send. Please check what you typed and try again.",
+  codeOrRecoveryFormat: "Enter the 6-digit code from your app, or one of your recovery codes (like abcd-efgh-jkmn).",
+  recoveryWrong: "That recovery code didn't work. Check it against your saved list; each code works only once.",
+  locked: "Too many wrong attempts. For your safety, sign-in is paused. Please try again in {minutes}.",
+  tooManyAttempts: "Too many attempts from this network. Please try again in {minutes}.",
+  clockDrift:
+    "That code didn't work: your phone's clock looks about {minutes} {direction}. Turn on automatic date and time (Android: Settings › System › Date & time › Set time automatically; iPhone: Settings › General › Date & Time › Set Automatically), then enter the newest code.",
+  stepUpRequired: "For your safety, please confirm it's you before making this change.",
+  passwordWrong: "That password isn't right. Please try again.",
+  passwordChanged: "Your password was changed. Other devices were signed out.",
+  newPhoneDone: "Your authenticator app now works on your new phone. The old phone's codes no longer work.",
 } as const;
 
 export type MessageKey = keyof typeof messages;
 
 export function isMessageKey(value: unknown): value is MessageKey {
   return typeof value === "string" && Object.hasOwn(messages, value);
+}
+
+/** "1 minute", "5 minutes": for the {minutes} placeholder. */
+export function minutesText(minutes: number): string {
+  const whole = Math.max(1, Math.ceil(minutes));
+  return `${whole} ${whole === 1 ? "minute" : "minutes"}`;
+}
+
+/**
+ * A message that travels as "key" or "key:param" (NextAuth passes authorize() errors through a
+ * URL), rendered with its placeholder filled. Unknown keys become the generic message. For
+ * clockDrift the param is signed minutes: positive when the phone is ahead.
+ */
+export function renderMessage(encoded: string | null | undefined): { key: MessageKey; text: string } {
+  const [rawKey, param = ""] = (encoded ?? "").split(":", 2);
+  const key: MessageKey = isMessageKey(rawKey) ? rawKey : "somethingWrong";
+  const number = Number(param);
+  let text: string = messages[key];
+  if (key === "locked" || key === "tooManyAttempts") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
+  if (key === "clockDrift") {
+    text = text
+      .replace("{minutes}", minutesText(Math.abs(Number.isFinite(number) ? number : 1)))
+      .replace("{direction}", number > 0 ? "fast" : "slow");
+  }
+  return { key, text };
+}
+
+export function encodeMessage(key: MessageKey, param?: number): string {
+  return param === undefined ? key : `${key}:${param}`;
+}
+
+/** "locked" / "tooManyAttempts" with the whole minutes left until `until`. */
+export function encodeWait(key: "locked" | "tooManyAttempts", until: Date): string {
+  return encodeMessage(key, Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000)));
 }

@@ -1,26 +1,47 @@
 import "server-only";
 import { cache } from "react";
-import { getServerSession } from "next-auth";
+import { decode } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { getAuthOptions } from "./auth";
+import { SESSION_MAX_AGE_SECONDS, sessionCookieName } from "./auth";
+import { getConfig } from "./config";
+import { endSession, findActiveSession, type ActiveSession } from "./sessions";
 import { getAccount, type AccountSummary } from "./users";
 
+export type CurrentSession = { account: AccountSummary; session: ActiveSession };
+
 /**
- * Who is asking, for this request: a signed-in, enrolled account, or null. The JWT only names
- * the user; everything else is read from the database so a deleted or reset account stops
- * working at once.
+ * Who is asking, for this request: a signed-in, enrolled account and its session row, or null.
+ * The JWT cookie only names the session; the row must still be open (not signed out, not ended
+ * by a password change) and the account still enrolled, checked in the database every time.
  */
-export const getCurrentAccount = cache(async (): Promise<AccountSummary | null> => {
-  const session = await getServerSession(getAuthOptions());
-  const userId = (session?.user as { id?: unknown } | undefined)?.id;
-  if (typeof userId !== "string" || !userId) return null;
-  const account = await getAccount(userId);
+export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
+  const raw = (await cookies()).get(sessionCookieName())?.value;
+  if (!raw || raw.length > 8192) return null;
+  const token = await decode({ token: raw, secret: getConfig().authSecret }).catch(() => null);
+  const sid = typeof token?.sid === "string" ? token.sid : null;
+  if (!sid) return null;
+  const session = await findActiveSession(sid);
+  if (!session) return null;
+  if (Date.now() - session.createdAt.getTime() > SESSION_MAX_AGE_SECONDS * 1000) {
+    await endSession(session.id, "expired");
+    return null;
+  }
+  const account = await getAccount(session.userId);
   if (!account?.enrolledAt) return null;
-  return account;
+  return { account, session };
 });
 
+export async function getCurrentAccount(): Promise<AccountSummary | null> {
+  return (await getCurrentSession())?.account ?? null;
+}
+
+export async function requireSession(): Promise<CurrentSession> {
+  const current = await getCurrentSession();
+  if (!current) redirect("/sign-in");
+  return current;
+}
+
 export async function requireAccount(): Promise<AccountSummary> {
-  const account = await getCurrentAccount();
-  if (!account) redirect("/sign-in");
-  return account;
+  return (await requireSession()).account;
 }

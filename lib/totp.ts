@@ -13,7 +13,10 @@ export function timeStep(epochSeconds: number): number {
   return Math.floor(epochSeconds / TOTP_PERIOD_SECONDS);
 }
 
-export type CodeCheck = { ok: true; step: number } | { ok: false; reason: "wrong" | "used" };
+/** Far enough to recognise a phone whose clock is a few minutes off; never accepted. */
+const DRIFT_SEARCH_STEPS = 10;
+
+export type CodeCheck = { ok: true; step: number } | { ok: false; reason: "wrong"; driftSteps?: number } | { ok: false; reason: "used" };
 
 /**
  * Accepts the current 30-second step and one step either side (clock drift and typing time);
@@ -32,8 +35,22 @@ export async function checkCode(
     epoch: Math.floor(now),
     epochTolerance: TOTP_PERIOD_SECONDS,
   });
-  if (!result.valid) return { ok: false, reason: "wrong" };
+  if (!result.valid) return { ok: false, reason: "wrong", driftSteps: await findDrift(secret, code, now) };
   const step = timeStep(Math.floor(now)) + result.delta;
   if (lastStep !== null && step <= lastStep) return { ok: false, reason: "used" };
   return { ok: true, step };
+}
+
+/**
+ * When a refused code belongs to a step 2 to 10 steps away, the phone's clock is off by about
+ * that much: worth telling the patient how to fix it. Returns the offset in steps, or undefined.
+ */
+async function findDrift(secret: string, code: string, now: number): Promise<number | undefined> {
+  const result = await verify({
+    secret,
+    token: code,
+    epoch: Math.floor(now),
+    epochTolerance: DRIFT_SEARCH_STEPS * TOTP_PERIOD_SECONDS,
+  });
+  return result.valid && Math.abs(result.delta) >= 2 ? result.delta : undefined;
 }

@@ -7,7 +7,8 @@ import { checkCode, createTotpSecret } from "./totp";
 
 export type CodeResult =
   | { ok: true }
-  | { ok: false; reason: "wrong" | "used" | "replaced" | "not-enrolling" | "not-enrolled" };
+  | { ok: false; reason: "wrong"; driftSteps?: number }
+  | { ok: false; reason: "used" | "replaced" | "not-enrolling" | "not-enrolled" };
 
 /** The AAD for a user's TOTP ciphertexts: a secret only decrypts in the row it was written for. */
 export const secretContext = (userId: string) => `totp-secret:${userId}`;
@@ -17,32 +18,37 @@ const open = (userId: string, sealed: string) => decryptSecret(sealed, getConfig
 
 export type PendingEnrollment = { secret: string; uri: string; account: string; issuer: string };
 
+/** Which pending secret: the first one, or a new phone's while the old phone keeps working. */
+export type EnrollmentKind = "first" | "new-phone";
+
+const enrolledFilter = (kind: EnrollmentKind) => (kind === "first" ? { enrolledAt: null } : { enrolledAt: { not: null } });
+
 /**
  * The secret the enrollment page shows. A pending secret is kept until the patient confirms
  * it or asks for a new one, so reloading the page never invalidates a QR code they may
- * already have scanned. Null when the user is already enrolled.
+ * already have scanned. Null when the account is not in the state `kind` needs.
  */
-export async function getOrCreatePendingEnrollment(userId: string): Promise<PendingEnrollment | null> {
+export async function getOrCreatePendingEnrollment(userId: string, kind: EnrollmentKind = "first"): Promise<PendingEnrollment | null> {
   const db = getDb();
   // Only fills an empty slot: two tabs opening the page at once end up with the same secret.
   await db.user.updateMany({
-    where: { id: userId, enrolledAt: null, totpPendingSecret: null },
+    where: { id: userId, ...enrolledFilter(kind), totpPendingSecret: null },
     data: { totpPendingSecret: seal(userId, createTotpSecret()), totpPendingSince: new Date() },
   });
   const user = await db.user.findUnique({
     where: { id: userId },
     select: { email: true, enrolledAt: true, totpPendingSecret: true },
   });
-  if (!user || user.enrolledAt || !user.totpPendingSecret) return null;
+  if (!user?.totpPendingSecret || (kind === "first") !== (user.enrolledAt === null)) return null;
   const secret = open(userId, user.totpPendingSecret);
   const issuer = getConfig().issuer;
   return { secret, issuer, account: user.email, uri: buildKeyUri({ issuer, account: user.email, secret }) };
 }
 
 /** Throws away the pending secret (the patient asked for a new key) and makes a fresh one. */
-export async function replacePendingSecret(userId: string): Promise<boolean> {
+export async function replacePendingSecret(userId: string, kind: EnrollmentKind = "first"): Promise<boolean> {
   const { count } = await getDb().user.updateMany({
-    where: { id: userId, enrolledAt: null },
+    where: { id: userId, ...enrolledFilter(kind) },
     data: { totpPendingSecret: seal(userId, createTotpSecret()), totpPendingSince: new Date() },
   });
   return count === 1;
@@ -54,26 +60,32 @@ export async function replacePendingSecret(userId: string): Promise<boolean> {
  * double submit, or a new key requested meanwhile in another tab, cannot activate twice or
  * activate a secret the patient never saw.
  */
-export async function confirmEnrollment(userId: string, code: string, now?: number): Promise<CodeResult> {
+export async function confirmEnrollment(userId: string, code: string, now?: number, kind: EnrollmentKind = "first"): Promise<CodeResult> {
   const db = getDb();
   const user = await db.user.findUnique({ where: { id: userId }, select: { enrolledAt: true, totpPendingSecret: true } });
-  if (!user || user.enrolledAt || !user.totpPendingSecret) return { ok: false, reason: "not-enrolling" };
+  if (!user?.totpPendingSecret || (kind === "first") !== (user.enrolledAt === null)) return { ok: false, reason: "not-enrolling" };
   const check = await checkCode(open(userId, user.totpPendingSecret), code, null, now);
   if (!check.ok) return check;
   const { count } = await db.user.updateMany({
-    where: { id: userId, enrolledAt: null, totpPendingSecret: user.totpPendingSecret },
+    where: { id: userId, ...enrolledFilter(kind), totpPendingSecret: user.totpPendingSecret },
     data: {
       totpSecret: user.totpPendingSecret,
       totpPendingSecret: null,
       totpPendingSince: null,
       enrolledAt: new Date(),
       totpLastStep: check.step,
+      // Recovery codes belong to an enrollment: the new one gets a fresh set, shown next.
+      recoveryCodesIssuedAt: null,
     },
   });
-  if (count === 1) return { ok: true };
+  if (count === 1) {
+    // The old phone's recovery codes end with it (the next set is shown right after this).
+    if (kind === "new-phone") await db.recoveryCode.deleteMany({ where: { userId } });
+    return { ok: true };
+  }
   // Someone else changed the row meanwhile: a double submit that won, or a new key from another tab.
-  const latest = await db.user.findUnique({ where: { id: userId }, select: { enrolledAt: true } });
-  return { ok: false, reason: latest?.enrolledAt ? "used" : "replaced" };
+  const latest = await db.user.findUnique({ where: { id: userId }, select: { totpPendingSecret: true } });
+  return { ok: false, reason: latest?.totpPendingSecret ? "replaced" : "used" };
 }
 
 /**

@@ -38,13 +38,23 @@ export async function registerPatient(input: { email: string; password: string; 
   }
 }
 
-/** The account for an email and password, or null; never says which of the two was wrong. */
-export async function checkPassword(email: string, password: string): Promise<AccountSummary | null> {
+export type PasswordCheck = { ok: true; account: AccountSummary } | { ok: false; userId: string | null };
+
+/**
+ * Checks an email and password. A failure carries the account's id (for its activity log) but
+ * callers must answer the same way whether or not there was one.
+ */
+export async function checkPassword(email: string, password: string): Promise<PasswordCheck> {
   const row = await getDb().user.findUnique({ where: { email }, select: { ...summaryFields, passwordHash: true } });
   const ok = await verifyPassword(row?.passwordHash, password);
-  if (!row || !ok) return null;
+  if (!row || !ok) return { ok: false, userId: row?.id ?? null };
   const { passwordHash: _omit, ...summary } = row;
-  return toSummary(summary);
+  return { ok: true, account: toSummary(summary) };
+}
+
+/** Replaces the password hash; the caller ends the account's other sessions. */
+export async function setPassword(userId: string, password: string): Promise<void> {
+  await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
 }
 
 export async function getAccount(userId: string): Promise<AccountSummary | null> {

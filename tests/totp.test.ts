@@ -25,7 +25,24 @@ describe("TOTP check", () => {
       const code = oathtoolCode(secret, now + offset * 30);
       const nearby = [-1, 0, 1].map((o) => oathtoolCode(secret, now + o * 30));
       if (nearby.includes(code)) continue; // a one-in-a-million collision, not a window bug
-      expect(await checkCode(secret, code, null, now)).toEqual({ ok: false, reason: "wrong" });
+      // Never accepted, only recognised as a phone clock that is a minute off.
+      expect(await checkCode(secret, code, null, now)).toEqual({ ok: false, reason: "wrong", driftSteps: offset });
+    }
+  });
+
+  it("recognises a phone clock up to 5 minutes off, in which direction, and no further", async () => {
+    const secret = createTotpSecret();
+    const now = 1_800_000_015;
+    const window = [-1, 0, 1].map((o) => oathtoolCode(secret, now + o * 30));
+    for (const offset of [-10, -4, 3, 10]) {
+      const code = oathtoolCode(secret, now + offset * 30);
+      if (window.includes(code)) continue;
+      expect(await checkCode(secret, code, null, now)).toMatchObject({ ok: false, reason: "wrong", driftSteps: offset });
+    }
+    const farOff = oathtoolCode(secret, now + 11 * 30);
+    const nearby = Array.from({ length: 21 }, (_, i) => oathtoolCode(secret, now + (i - 10) * 30));
+    if (!nearby.includes(farOff)) {
+      expect(await checkCode(secret, farOff, null, now)).toEqual({ ok: false, reason: "wrong", driftSteps: undefined });
     }
   });
 

@@ -1,26 +1,66 @@
 import type { Metadata } from "next";
+import Link from "next/link";
 import { SignOutButton } from "@/components/sign-out-button";
-import { requireAccount } from "@/lib/session";
+import { isMessageKey, messages } from "@/lib/messages";
+import { countUnusedRecoveryCodes } from "@/lib/recovery-codes";
+import { requireSession } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Your account" };
 
 const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
+const NOTICES = ["passwordChanged", "newPhoneDone"] as const;
 
-export default async function HomePage() {
-  const account = await requireAccount();
+type Props = { searchParams: Promise<{ notice?: string | string[] }> };
+
+export default async function HomePage({ searchParams }: Props) {
+  const { account, session } = await requireSession();
+  const unused = await countUnusedRecoveryCodes(account.id);
+  const { notice } = await searchParams;
+  const noticeText = isMessageKey(notice) && (NOTICES as readonly string[]).includes(notice) ? messages[notice] : null;
   return (
-    <section className="card">
-      <h1>Welcome{account.name ? `, ${account.name}` : ""}</h1>
-      <p>
-        Signed in as <strong data-testid="signed-in-email">{account.email}</strong>.
-      </p>
-      <p>
-        Two-step sign-in: <span className="status-on">On</span>
-        {account.enrolledAt && <span className="muted"> since {dateFormat.format(account.enrolledAt)} UTC</span>}
-      </p>
-      <div className="actions">
-        <SignOutButton className="" />
-      </div>
-    </section>
+    <>
+      {session.method === "recovery-code" && (
+        <section className="card notice" role="status" data-testid="recovery-notice">
+          <p>
+            <strong>You signed in with a recovery code.</strong> You have {unused} recovery{" "}
+            {unused === 1 ? "code" : "codes"} left. If you lost your phone, set up your authenticator on a new phone now.
+          </p>
+          <Link className="button" href="/account/new-phone">
+            Set up a new phone
+          </Link>
+        </section>
+      )}
+      {noticeText && (
+        <p className="notice" role="status">
+          {noticeText}
+        </p>
+      )}
+      <section className="card">
+        <h1>Welcome{account.name ? `, ${account.name}` : ""}</h1>
+        <p>
+          Signed in as <strong data-testid="signed-in-email">{account.email}</strong>.
+        </p>
+        <p>
+          Two-step sign-in: <span className="status-on">On</span>
+          {account.enrolledAt && <span className="muted"> since {dateFormat.format(account.enrolledAt)} UTC</span>}
+        </p>
+        <p>
+          Recovery codes left: <strong>{unused}</strong>
+          {unused <= 3 && <span className="muted"> — consider creating a new set.</span>}
+        </p>
+        <div className="actions">
+          <SignOutButton className="" />
+        </div>
+      </section>
+      <section className="card">
+        <h2>Security</h2>
+        <nav className="account-links" aria-label="Security settings">
+          <Link href="/account/activity">Recent activity</Link>
+          <Link href="/account/recovery-codes">Recovery codes</Link>
+          <Link href="/account/new-phone">Set up a new phone</Link>
+          <Link href="/account/password">Change password</Link>
+        </nav>
+      </section>
+    </>
   );
 }

@@ -3,26 +3,28 @@
 import { redirect } from "next/navigation";
 import { echo, entry, type ActionState } from "@/lib/action-state";
 import { startSecondFactor } from "@/lib/challenge-cookie";
-import { messages } from "@/lib/messages";
-import { checkPassword } from "@/lib/users";
+import { getClientIp } from "@/lib/client-ip";
+import { renderMessage } from "@/lib/messages";
+import { checkPasswordBudget, passPasswordStep } from "@/lib/password-step";
 import { signInSchema } from "@/lib/validation";
 
 /** The password step. Success earns a challenge for the code step, never a session. */
 export async function signInWithPassword(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const values = { email: echo(formData.get("email")) };
+  const ip = await getClientIp();
+  const overBudget = await checkPasswordBudget(ip);
+  if (overBudget) return { message: renderMessage(overBudget).text, values };
+
   const parsed = signInSchema.safeParse({ email: entry(formData, "email"), password: entry(formData, "password") });
   if (!parsed.success) {
     const emailIssue = parsed.error.issues.find((i) => i.path[0] === "email");
     const passwordIssue = parsed.error.issues.find((i) => i.path[0] === "password");
     // Format problems are about what was typed, not about any account, so they can be specific.
-    return {
-      fieldErrors: { email: emailIssue?.message, password: passwordIssue?.message },
-      values,
-    };
+    return { fieldErrors: { email: emailIssue?.message, password: passwordIssue?.message }, values };
   }
 
-  const account = await checkPassword(parsed.data.email, parsed.data.password);
-  if (!account) return { message: messages.signInFailed, values };
+  const result = await passPasswordStep(parsed.data.email, parsed.data.password, ip);
+  if (!result.ok) return { message: renderMessage(result.message).text, values };
 
-  redirect(await startSecondFactor(account));
+  redirect(await startSecondFactor(result.account));
 }

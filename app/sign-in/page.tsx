@@ -19,7 +19,7 @@ export default async function SignInPage({ searchParams }: Props) {
       <h1>Sign in</h1>
       <p className="muted">Step 1 of 2: your email and password. Next you&apos;ll enter the code from your authenticator app.</p>
       <SignInForm notice={text} />
-      <p className="muted" style={{ marginTop: "1rem" }}>
+      <p className="muted mt">
         New here? <Link href="/sign-up">Create an account</Link>
       </p>
     </section>

@@ -16,7 +16,7 @@ export default async function SignUpPage() {
         use it with your password every time you sign in.
       </p>
       <SignUpForm />
-      <p className="muted" style={{ marginTop: "1rem" }}>
+      <p className="muted mt">
         Already have an account? <Link href="/sign-in">Sign in</Link>
       </p>
     </section>

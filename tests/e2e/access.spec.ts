@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { codeAt, enrolledPatient, readSetupKey, signInWithPassword, signUp, uniqueEmail, signOut } from "./helpers";
+import { codeAt, enrolledPatient, readSetupKey, saveRecoveryCodes, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
 
 test("a visitor who is not signed in is sent to sign-in from every private page", async ({ page }) => {
   for (const path of ["/", "/home", "/enroll", "/sign-in/code"]) {
@@ -38,7 +38,7 @@ test("signing in again before enrolling shows the same key, and a new key can be
   expect(second).not.toBe(first);
   await page.getByLabel("6-digit code").fill(codeAt(second));
   await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
-  await expect(page).toHaveURL(/\/home$/);
+  await saveRecoveryCodes(page);
 });
 
 test("pages that show a key or take a code are not cached, framed or referred", async ({ page }) => {

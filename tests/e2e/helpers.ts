@@ -43,15 +43,25 @@ export async function enterCode(page: Page, code: string, button: string) {
   await page.getByRole("button", { name: button }).click();
 }
 
-/** Sign-up and enrollment in one go; returns the secret and when its first code was used. */
+/** After a (re-)enrollment: the one-time list of recovery codes, then on to the home page. */
+export async function saveRecoveryCodes(page: Page): Promise<string[]> {
+  await expect(page).toHaveURL(/\/account\/recovery-codes$/);
+  const codes = await page.getByTestId("recovery-codes").locator("li").allInnerTexts();
+  expect(codes).toHaveLength(10);
+  await page.getByRole("link", { name: "I've saved my codes" }).click();
+  await expect(page).toHaveURL(/\/home$/);
+  return codes;
+}
+
+/** Sign-up and enrollment in one go; returns the secret, when its first code was used, and the recovery codes. */
 export async function enrolledPatient(page: Page, email = uniqueEmail()) {
   await signUp(page, email);
   await expect(page).toHaveURL(/\/enroll$/);
   const secret = await readSetupKey(page);
   const enrolledAt = Date.now() / 1000;
   await enterCode(page, codeAt(secret, enrolledAt), "Turn on two-step sign-in");
-  await expect(page).toHaveURL(/\/home$/);
-  return { email, secret, enrolledAt };
+  const recoveryCodes = await saveRecoveryCodes(page);
+  return { email, secret, enrolledAt, recoveryCodes };
 }
 
 export async function signInWithPassword(page: Page, email: string, password = PASSWORD) {

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, codeAt, decodeQr, enrolledPatient, enterCode, readSetupKey, signInWithPassword, signUp, uniqueEmail, signOut } from "./helpers";
+import { PASSWORD, codeAt, decodeQr, enrolledPatient, enterCode, readSetupKey, saveRecoveryCodes, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
 
 test("a patient signs up, scans the QR code, enrolls, signs out and signs in with password and code", async ({ page }) => {
   const email = uniqueEmail("journey");
@@ -33,7 +33,7 @@ test("a patient signs up, scans the QR code, enrolls, signs out and signs in wit
   const enrolledAt = Date.now() / 1000;
   const enrollCode = codeAt(secret, enrolledAt);
   await enterCode(page, enrollCode, "Turn on two-step sign-in");
-  await expect(page).toHaveURL(/\/home$/);
+  await saveRecoveryCodes(page);
   await expect(page.getByTestId("signed-in-email")).toHaveText(email);
   await expect(page.getByText("Welcome, Zoë O'Neil")).toBeVisible();
   expect(await page.content()).not.toContain(secret);

@@ -14,8 +14,8 @@ export default async function CodeStepPage() {
     <section className="card">
       <h1>Enter your code</h1>
       <p className="muted">Step 2 of 2: the 6-digit code from your authenticator app.</p>
-      <CodeForm submitLabel="Sign in" />
-      <div className="actions" style={{ marginTop: "1rem" }}>
+      <CodeForm submitLabel="Sign in" onSuccessPath="/home" allowRecovery />
+      <div className="actions mt">
         <SignOutButton />
       </div>
     </section>

@@ -1,0 +1,36 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { entry, type ActionState } from "@/lib/action-state";
+import { getClientIp } from "@/lib/client-ip";
+import { messages, renderMessage } from "@/lib/messages";
+import { checkPasswordBudget, passPasswordStep } from "@/lib/password-step";
+import { passSecondFactor } from "@/lib/second-factor";
+import { requireSession } from "@/lib/session";
+import { markStepUp } from "@/lib/sessions";
+import { stepUpPage } from "@/lib/step-up";
+import { existingPasswordSchema } from "@/lib/validation";
+
+/** Password and a current code (or a recovery code) again, with the same limits as sign-in. */
+export async function confirmItsYou(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const { account, session } = await requireSession();
+  const next = stepUpPage(formData.get("next")) ?? "/home";
+  const ip = await getClientIp();
+  const overBudget = await checkPasswordBudget(ip);
+  if (overBudget) return { message: renderMessage(overBudget).text };
+
+  const password = existingPasswordSchema.safeParse(entry(formData, "password"));
+  if (!password.success) return { fieldErrors: { password: messages.passwordMissing } };
+  const passwordStep = await passPasswordStep(account.email, password.data, ip);
+  if (!passwordStep.ok) {
+    return passwordStep.message === "signInFailed"
+      ? { fieldErrors: { password: messages.passwordWrong } }
+      : { message: renderMessage(passwordStep.message).text };
+  }
+
+  const second = await passSecondFactor({ userId: account.id, purpose: "step-up", code: entry(formData, "code"), ip });
+  if (!second.ok) return { fieldErrors: { code: renderMessage(second.message).text } };
+
+  await markStepUp(session.id);
+  redirect(next);
+}

@@ -1,0 +1,31 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { entry, type ActionState } from "@/lib/action-state";
+import { getClientIp } from "@/lib/client-ip";
+import { renderMessage } from "@/lib/messages";
+import { passSecondFactor } from "@/lib/second-factor";
+import { recordEvent } from "@/lib/security-events";
+import { endSessionsOf } from "@/lib/sessions";
+import { requireStepUp } from "@/lib/step-up";
+import { replacePendingSecret } from "@/lib/two-factor";
+
+/**
+ * A code from the new phone's key moves the account to it. Until this succeeds the old phone
+ * keeps working; afterwards only the new one does, and other signed-in devices are signed out.
+ */
+export async function confirmNewPhone(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const { account, session } = await requireStepUp("/account/new-phone");
+  const ip = await getClientIp();
+  const result = await passSecondFactor({ userId: account.id, purpose: "new-phone", code: entry(formData, "code"), ip });
+  if (!result.ok) return { fieldErrors: { code: renderMessage(result.message).text } };
+  await recordEvent("new-phone", account.id, ip);
+  if ((await endSessionsOf(account.id, session.id, "new-phone")) > 0) await recordEvent("sessions-ended", account.id, ip);
+  redirect("/account/recovery-codes");
+}
+
+export async function requestNewPhoneKey(): Promise<void> {
+  const { account } = await requireStepUp("/account/new-phone");
+  await replacePendingSecret(account.id, "new-phone");
+  redirect("/account/new-phone?new=1");
+}

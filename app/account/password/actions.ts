@@ -1,0 +1,23 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { entry, type ActionState } from "@/lib/action-state";
+import { getClientIp } from "@/lib/client-ip";
+import { recordEvent } from "@/lib/security-events";
+import { endSessionsOf } from "@/lib/sessions";
+import { requireStepUp } from "@/lib/step-up";
+import { setPassword } from "@/lib/users";
+import { fieldErrors, newPasswordSchema } from "@/lib/validation";
+
+/** A new password ends every other session of the account. */
+export async function changePassword(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const { account, session } = await requireStepUp("/account/password");
+  const parsed = newPasswordSchema.safeParse(entry(formData, "password"));
+  if (!parsed.success) return { fieldErrors: { password: fieldErrors<"form">(parsed.error).form } };
+
+  const ip = await getClientIp();
+  await setPassword(account.id, parsed.data);
+  await recordEvent("password-changed", account.id, ip);
+  if ((await endSessionsOf(account.id, session.id, "password-changed")) > 0) await recordEvent("sessions-ended", account.id, ip);
+  redirect("/home?notice=passwordChanged");
+}

@@ -1,0 +1,59 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { RecoveryCodeList } from "@/components/recovery-code-list";
+import { getClientIp } from "@/lib/client-ip";
+import { countUnusedRecoveryCodes, issueFirstRecoveryCodes } from "@/lib/recovery-codes";
+import { recordEvent } from "@/lib/security-events";
+import { requireSession } from "@/lib/session";
+import { hasFreshStepUp } from "@/lib/sessions";
+import { NewCodesForm } from "./new-codes-form";
+
+export const metadata: Metadata = { title: "Recovery codes" };
+
+export default async function RecoveryCodesPage() {
+  const { account, session } = await requireSession();
+  // Right after (re-)enrollment the first set is shown once, here; later sets need a step-up.
+  const firstCodes = await issueFirstRecoveryCodes(account.id);
+  if (firstCodes) {
+    await recordEvent("recovery-codes-issued", account.id, await getClientIp());
+    return (
+      <section className="card">
+        <h1>Save your recovery codes</h1>
+        <p>
+          If you lose your phone, each of these codes lets you sign in once instead of a code from the app. Keep them
+          somewhere safe, away from your phone: print them, or save them in a password manager.
+        </p>
+        <p className="notice">This is the only time these codes are shown.</p>
+        <RecoveryCodeList codes={firstCodes} account={account.email} />
+        <p className="mt">
+          <Link className="button" href="/home">
+            I&apos;ve saved my codes
+          </Link>
+        </p>
+      </section>
+    );
+  }
+
+  const unused = await countUnusedRecoveryCodes(account.id);
+  return (
+    <section className="card">
+      <h1>Recovery codes</h1>
+      <p>
+        You have <strong data-testid="recovery-codes-left">{unused}</strong> unused recovery {unused === 1 ? "code" : "codes"}.
+        For your safety, codes are only shown when they are created.
+      </p>
+      {hasFreshStepUp(session) ? (
+        <NewCodesForm account={account.email} />
+      ) : (
+        <p>
+          <Link className="button" href="/account/confirm?next=%2Faccount%2Frecovery-codes">
+            Create a new set of codes
+          </Link>
+        </p>
+      )}
+      <p className="mt">
+        <Link href="/home">Back to your account</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+import { groupKey } from "@/lib/key-uri";
+import { CopyButton } from "./copy-button";
+
+type Props = { uri: string; secret: string; account: string; issuer: string; qrDataUrl: string };
+
+/** Step 1 of any enrollment: the QR code, the app link for phones, per-app steps, and the key as text. */
+export function AuthenticatorSetup({ uri, secret, account, issuer, qrDataUrl }: Props) {
+  return (
+    <>
+      <h2>1. Scan this QR code with the app</h2>
+      <div className="qr">
+        {/* eslint-disable-next-line @next/next/no-img-element -- a data URL made on the server */}
+        <img src={qrDataUrl} width={280} height={280} alt={`QR code to add ${account} to your authenticator app`} />
+      </div>
+      <p className="actions">
+        <a className="button app-link" href={uri}>
+          Open in authenticator app
+        </a>
+      </p>
+      <details>
+        <summary>Using Google Authenticator</summary>
+        <ol>
+          <li>Install Google Authenticator from the App Store or Google Play and open it.</li>
+          <li>Tap the + button, then &ldquo;Scan a QR code&rdquo;, and point the camera at the code above.</li>
+          <li>Can&apos;t scan? Tap &ldquo;Enter a setup key&rdquo;, type your email as the account name and the key below; keep &ldquo;Time based&rdquo;.</li>
+        </ol>
+      </details>
+      <details>
+        <summary>Using Microsoft Authenticator</summary>
+        <ol>
+          <li>Install Microsoft Authenticator from the App Store or Google Play and open it.</li>
+          <li>Tap + (Add account), choose &ldquo;Other account (Google, Facebook, etc.)&rdquo; and scan the code above.</li>
+          <li>Can&apos;t scan? Tap &ldquo;Or enter code manually&rdquo;, type your email as the account name and the key below.</li>
+        </ol>
+      </details>
+      <h2>Or type this key into the app</h2>
+      <p className="key" aria-label="Setup key" data-testid="setup-key">
+        {groupKey(secret)}
+      </p>
+      <p className="hint">
+        Account: {account} · Issuer: {issuer}
+      </p>
+      <CopyButton text={secret} label="Copy key" />
+    </>
+  );
+}

@@ -1,0 +1,81 @@
+import "server-only";
+import { encodeMessage, encodeWait, type MessageKey } from "./messages";
+import { checkLimit, consumeLimit, firstRefusal, policies, resetLimit, type LimitResult } from "./rate-limit";
+import { normalizeRecoveryCode, useRecoveryCode } from "./recovery-codes";
+import { recordEvent } from "./security-events";
+import type { SignInMethod } from "./sessions";
+import { TOTP_PERIOD_SECONDS } from "./totp";
+import { confirmEnrollment, verifyTotpForUser, type CodeResult } from "./two-factor";
+import { normalizeCode } from "./validation";
+
+/**
+ * Where the code is being entered: sign-in, confirming it's you while signed in (both take a
+ * recovery code too), or enrollment of a first or a new phone (a code from the new key only).
+ */
+export type CodePurpose = "sign-in" | "step-up" | "enroll" | "new-phone";
+
+export type SecondFactorResult =
+  | { ok: true; method: SignInMethod; remainingRecoveryCodes?: number }
+  | { ok: false; message: string };
+
+const lockedMessage = (refusal: Extract<LimitResult, { ok: false }>) => encodeWait("locked", refusal.retryAt);
+
+function codeFailure(result: Exclude<CodeResult, { ok: true }>): string {
+  if (result.reason === "wrong" && result.driftSteps !== undefined) {
+    return encodeMessage("clockDrift", Math.round((result.driftSteps * TOTP_PERIOD_SECONDS) / 60) || Math.sign(result.driftSteps));
+  }
+  const keys: Record<typeof result.reason, MessageKey> = {
+    wrong: "codeWrong",
+    used: "codeUsed",
+    replaced: "keyReplaced",
+    "not-enrolling": "notEnrolling",
+    "not-enrolled": "challengeExpired",
+  };
+  return keys[result.reason];
+}
+
+/**
+ * The one place a second factor is checked: a 6-digit code, or (outside enrollment) a recovery
+ * code. Limits come first: a locked account or address is refused before the input is even
+ * read; one attempt is counted right before the comparison; a success resets the account's count.
+ * Returns a message (see lib/messages.ts renderMessage) for anything but success.
+ */
+export async function passSecondFactor(input: { userId: string; purpose: CodePurpose; code: unknown; ip: string }): Promise<SecondFactorResult> {
+  const { userId, purpose, ip } = input;
+  const limits = policies();
+  const early = await firstRefusal([checkLimit(limits.ipCode, ip), checkLimit(limits.accountCode, userId)]);
+  if (!early.ok) return { ok: false, message: lockedMessage(early) };
+
+  const totp = normalizeCode(input.code);
+  const enrolling = purpose === "enroll" || purpose === "new-phone";
+  const recovery = !totp && !enrolling && typeof input.code === "string" ? normalizeRecoveryCode(input.code) : null;
+  if (!totp && !recovery) return { ok: false, message: enrolling ? "codeFormat" : "codeOrRecoveryFormat" };
+
+  const attempt = await firstRefusal([consumeLimit(limits.ipCode, ip), consumeLimit(limits.accountCode, userId)]);
+  if (!attempt.ok) return { ok: false, message: lockedMessage(attempt) };
+
+  let success: SecondFactorResult | null = null;
+  let failure: string;
+  if (recovery) {
+    const used = await useRecoveryCode(userId, recovery);
+    if (used.ok) success = { ok: true, method: "recovery-code", remainingRecoveryCodes: used.remaining };
+    failure = "recoveryWrong";
+  } else {
+    const result = enrolling
+      ? await confirmEnrollment(userId, totp!, undefined, purpose === "enroll" ? "first" : "new-phone")
+      : await verifyTotpForUser(userId, totp!);
+    if (result.ok) success = { ok: true, method: "totp" };
+    failure = result.ok ? "" : codeFailure(result);
+  }
+
+  if (success) {
+    await resetLimit(limits.accountCode, userId);
+    return success;
+  }
+  await recordEvent("code-wrong", userId, ip, recovery ? "recovery code" : undefined);
+  if (attempt.lockedUntil) {
+    await recordEvent("lockout", userId, ip, `until ${attempt.lockedUntil.toISOString()}`);
+    return { ok: false, message: encodeWait("locked", attempt.lockedUntil) };
+  }
+  return { ok: false, message: failure };
+}

@@ -1,0 +1,41 @@
+import "server-only";
+import { getDb } from "./db";
+
+/** What a patient may see in their activity list, in their words. */
+export const EVENT_LABELS = {
+  "sign-in": "Signed in",
+  "sign-in-recovery-code": "Signed in with a recovery code",
+  "password-wrong": "Wrong password entered",
+  "code-wrong": "Wrong code entered",
+  lockout: "Sign-in paused after too many wrong attempts",
+  enrolled: "Authenticator app set up",
+  "new-phone": "Authenticator moved to a new phone",
+  "recovery-codes-issued": "New recovery codes created",
+  "password-changed": "Password changed",
+  "sessions-ended": "Signed out on other devices",
+  "signed-out": "Signed out",
+} as const;
+
+export type EventType = keyof typeof EVENT_LABELS;
+
+export async function recordEvent(type: EventType, userId: string | null, ip: string | null, detail?: string): Promise<void> {
+  await getDb().securityEvent.create({ data: { type, userId, ip, detail: detail?.slice(0, 200) ?? null } });
+}
+
+export type ActivityItem = { id: string; label: string; at: Date; ip: string | null; detail: string | null };
+
+export async function listActivity(userId: string, take = 50): Promise<ActivityItem[]> {
+  const rows = await getDb().securityEvent.findMany({
+    where: { userId },
+    orderBy: { createdAt: "desc" },
+    take,
+    select: { id: true, type: true, createdAt: true, ip: true, detail: true },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    label: EVENT_LABELS[row.type as EventType] ?? row.type,
+    at: row.createdAt,
+    ip: row.ip,
+    detail: row.detail,
+  }));
+}

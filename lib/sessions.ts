@@ -1,0 +1,57 @@
+import "server-only";
+import { randomBytes } from "node:crypto";
+import { getDb } from "./db";
+
+export type SignInMethod = "totp" | "recovery-code";
+
+/** How long a proof of password and code counts for sensitive changes. */
+export const STEP_UP_SECONDS = 5 * 60;
+
+export async function createSession(input: { userId: string; method: SignInMethod; ip: string | null; userAgent: string | null }): Promise<string> {
+  const id = randomBytes(24).toString("base64url");
+  await getDb().userSession.create({
+    data: {
+      id,
+      userId: input.userId,
+      method: input.method,
+      stepUpAt: new Date(),
+      ip: input.ip,
+      userAgent: input.userAgent?.slice(0, 300) ?? null,
+    },
+  });
+  return id;
+}
+
+export type ActiveSession = { id: string; userId: string; method: SignInMethod; stepUpAt: Date; createdAt: Date };
+
+export async function findActiveSession(id: string): Promise<ActiveSession | null> {
+  if (!id || id.length > 64) return null;
+  const row = await getDb().userSession.findUnique({
+    where: { id },
+    select: { id: true, userId: true, method: true, stepUpAt: true, createdAt: true, endedAt: true },
+  });
+  if (!row || row.endedAt) return null;
+  const method: SignInMethod = row.method === "recovery-code" ? "recovery-code" : "totp";
+  return { id: row.id, userId: row.userId, method, stepUpAt: row.stepUpAt, createdAt: row.createdAt };
+}
+
+export function hasFreshStepUp(session: ActiveSession, now = Date.now()): boolean {
+  return now - session.stepUpAt.getTime() < STEP_UP_SECONDS * 1000;
+}
+
+export async function markStepUp(sessionId: string): Promise<void> {
+  await getDb().userSession.updateMany({ where: { id: sessionId, endedAt: null }, data: { stepUpAt: new Date() } });
+}
+
+export async function endSession(id: string, reason: string): Promise<void> {
+  await getDb().userSession.updateMany({ where: { id, endedAt: null }, data: { endedAt: new Date(), endReason: reason } });
+}
+
+/** Ends every open session of a user except `keepId` (pass null to end them all); returns how many. */
+export async function endSessionsOf(userId: string, keepId: string | null, reason: string): Promise<number> {
+  const { count } = await getDb().userSession.updateMany({
+    where: { userId, endedAt: null, ...(keepId ? { id: { not: keepId } } : {}) },
+    data: { endedAt: new Date(), endReason: reason },
+  });
+  return count;
+}
