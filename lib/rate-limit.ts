@@ -94,8 +94,13 @@ export async function resetLimit(policy: Policy, subject: string): Promise<void>
   await getDb().rateLimit.deleteMany({ where: { key: keyOf(policy, subject) } });
 }
 
-/** Whichever of several checks fails first, or ok. */
+/** Several budgets at once: the first refusal, or ok with the latest lock this attempt started, if any. */
 export async function firstRefusal(checks: Promise<LimitResult>[]): Promise<LimitResult> {
-  for (const result of await Promise.all(checks)) if (!result.ok) return result;
-  return { ok: true, lockedUntil: null };
+  const results = await Promise.all(checks);
+  let lockedUntil: Date | null = null;
+  for (const result of results) {
+    if (!result.ok) return result;
+    if (result.lockedUntil && (!lockedUntil || result.lockedUntil > lockedUntil)) lockedUntil = result.lockedUntil;
+  }
+  return { ok: true, lockedUntil };
 }

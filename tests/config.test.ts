@@ -37,6 +37,9 @@ describe("configuration", () => {
     expect(config.encryptionKey).toHaveLength(32);
     expect(config.secureCookies).toBe(false);
     expect(parseConfig({ ...valid, NEXTAUTH_URL: "https://portal.example.org" }).secureCookies).toBe(true);
+    expect(config.trustProxyHops).toBe(0);
+    expect(config.limits).toEqual({ codeLockoutAfter: 10, lockoutMinutes: [1, 5, 15, 60], ipAttemptsPer15Min: 100, signUpsPerIpPerHour: 20 });
+    expect(parseConfig({ ...valid, LOCKOUT_MINUTES: "2, 10" }).limits.lockoutMinutes).toEqual([2, 10]);
   });
 
   it("requires https in production except on this machine", () => {
@@ -62,6 +65,9 @@ describe("configuration", () => {
     [{ NEXTAUTH_URL: "javascript:alert(1)" }, "NEXTAUTH_URL must be the portal's public address"],
     [{ TOTP_ISSUER: "x".repeat(65) }, "TOTP_ISSUER must be at most 64 characters"],
     [{ TOTP_ISSUER: "A&B Clinic" }, "TOTP_ISSUER must not contain ? # & = % or /"],
+    [{ CODE_LOCKOUT_AFTER: "50" }, "CODE_LOCKOUT_AFTER must be at most 10"],
+    [{ LOCKOUT_MINUTES: "1,five" }, "LOCKOUT_MINUTES must be a comma-separated list"],
+    [{ TRUST_PROXY_HOPS: "yes" }, "TRUST_PROXY_HOPS must be a whole number"],
   ])("rejects %j", (override, message) => {
     expect(problems({ ...valid, ...override })).toEqual([expect.stringContaining(message)]);
   });
