@@ -41,6 +41,10 @@ export default defineConfig({
     env: {
       E2E_PORT: String(PORT),
       DATABASE_URL: "file:./.tmp/e2e.db",
+      // Every browser test comes from 127.0.0.1: per-address budgets are tested in tests/*.test.ts
+      // and by bench/attack-codes.ts, not here.
+      SIGNUPS_PER_IP_PER_HOUR: "10000",
+      IP_ATTEMPTS_PER_15_MIN: "10000",
       AUTH_SECRET: randomBytes(32).toString("base64"),
       ENCRYPTION_KEY: randomBytes(32).toString("base64"),
       NEXTAUTH_URL: baseURL,

@@ -37,8 +37,10 @@ export function CodeForm({
       const { key, text } = renderMessage(result?.error);
       setExpired(key === "challengeExpired" || key === "notEnrolling");
       setMessage(text);
-      form.reset();
-      form.querySelector<HTMLInputElement>("input[name=code]")?.focus();
+      const input = form.querySelector<HTMLInputElement>("input[name=code]");
+      // Clear the refused code, but not one the patient already started typing meanwhile.
+      if (input && input.value === code) input.value = "";
+      input?.focus();
     });
   }
 

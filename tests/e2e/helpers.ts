@@ -3,9 +3,11 @@ import { randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { expect, type Page } from "@playwright/test";
 
 export const PASSWORD = "blue kettle on the hill";
+export const E2E_DATABASE_FILE = ".tmp/e2e.db";
 
 export function uniqueEmail(prefix = "patient"): string {
   return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
@@ -74,4 +76,19 @@ export async function signInWithPassword(page: Page, email: string, password = P
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in$/);
+}
+
+/**
+ * Stands in for time passing on the server: the patient's sessions last proved password and code
+ * an hour ago. Writes straight to the browser tests' own database file.
+ */
+export function ageStepUps(email: string) {
+  const db = new Database(E2E_DATABASE_FILE);
+  try {
+    db.prepare(
+      `UPDATE "UserSession" SET "stepUpAt" = ? WHERE "userId" = (SELECT "id" FROM "User" WHERE "email" = ?)`,
+    ).run(Date.now() - 3600_000, email);
+  } finally {
+    db.close();
+  }
 }
