@@ -1,14 +1,20 @@
 import type { Metadata, Viewport } from "next";
+import Link from "next/link";
+import { getConfig } from "@/lib/config";
 import "./globals.css";
 
 // Every page depends on who is asking; none is prerendered at build time (builds need no secrets).
 export const dynamic = "force-dynamic";
 
-export const metadata: Metadata = {
-  title: { default: "Patient Portal", template: "%s · Patient Portal" },
-  description: "Sign in to the clinic's patient portal.",
-  referrer: "no-referrer",
-};
+/** The same name patients see in their authenticator app (TOTP_ISSUER). */
+export function generateMetadata(): Metadata {
+  const name = getConfig().issuer;
+  return {
+    title: { default: name, template: `%s · ${name}` },
+    description: "Sign in to the clinic's patient portal.",
+    referrer: "no-referrer",
+  };
+}
 
 export const viewport: Viewport = {
   width: "device-width",
@@ -21,7 +27,9 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
     <html lang="en">
       <body>
         <header className="site-header">
-          <span className="site-name">Patient Portal</span>
+          <Link href="/" className="site-name">
+            {getConfig().issuer}
+          </Link>
         </header>
         <main className="page">{children}</main>
       </body>

@@ -7,16 +7,21 @@ type Props = { uri: string; secret: string; account: string; issuer: string; qrD
 export function AuthenticatorSetup({ uri, secret, account, issuer, qrDataUrl }: Props) {
   return (
     <>
-      <h2>1. Scan this QR code with the app</h2>
+      <h2>1. Add this account to your authenticator app</h2>
+      <div className="touch-only">
+        <p>On this phone: tap the button, add the account in the app, then come back here.</p>
+        <p className="actions">
+          <a className="button app-link" href={uri}>
+            Open in authenticator app
+          </a>
+        </p>
+        <p className="muted">Using another phone for the app? Scan this QR code with it:</p>
+      </div>
+      <p className="pointer-only">Open the app on your phone and scan this QR code:</p>
       <div className="qr">
         {/* eslint-disable-next-line @next/next/no-img-element -- a data URL made on the server */}
         <img src={qrDataUrl} width={280} height={280} alt={`QR code to add ${account} to your authenticator app`} />
       </div>
-      <p className="actions">
-        <a className="button app-link" href={uri}>
-          Open in authenticator app
-        </a>
-      </p>
       <details>
         <summary>Using Google Authenticator</summary>
         <ol>
@@ -33,7 +38,7 @@ export function AuthenticatorSetup({ uri, secret, account, issuer, qrDataUrl }: 
           <li>Can&apos;t scan? Tap &ldquo;Or enter code manually&rdquo;, type your email as the account name and the key below.</li>
         </ol>
       </details>
-      <h2>Or type this key into the app</h2>
+      <h2>Can&apos;t scan? Type or paste this key into the app</h2>
       <p className="key" aria-label="Setup key" data-testid="setup-key">
         {groupKey(secret)}
       </p>

@@ -13,10 +13,12 @@ export function CodeForm({
   submitLabel,
   onSuccessPath,
   allowRecovery = false,
+  issuer,
 }: {
   submitLabel: string;
   onSuccessPath: string;
   allowRecovery?: boolean;
+  issuer: string;
 }) {
   const [message, setMessage] = useState<string | null>(null);
   const [expired, setExpired] = useState(false);
@@ -55,7 +57,7 @@ export function CodeForm({
           </>
         )}
       </div>
-      <CodeInput recovery={recovery} invalid={Boolean(message)} />
+      <CodeInput recovery={recovery} invalid={Boolean(message)} issuer={issuer} />
       <button type="submit" disabled={pending} aria-disabled={pending}>
         {pending ? "Checking…" : submitLabel}
       </button>

@@ -1,12 +1,12 @@
 /** The code field: a 6-digit authenticator code, or in recovery mode one of the patient's recovery codes. */
-export function CodeInput({ recovery = false, invalid = false }: { recovery?: boolean; invalid?: boolean }) {
+export function CodeInput({ recovery = false, invalid = false, issuer }: { recovery?: boolean; invalid?: boolean; issuer?: string }) {
   return (
     <div className="field">
       <label htmlFor="field-code">{recovery ? "Recovery code" : "6-digit code"}</label>
       <span id="field-code-hint" className="hint">
         {recovery
           ? "One of the codes you saved when you set up the app, like abcd-efgh-jkmn. Each works once."
-          : "Open your authenticator app and type the code shown for this portal. It changes every 30 seconds."}
+          : `Open your authenticator app and type the code shown next to “${issuer ?? "this portal"}”. It changes every 30 seconds.`}
       </span>
       <input
         key={recovery ? "recovery" : "totp"}

@@ -5,7 +5,7 @@ import { signOut } from "next-auth/react";
 import { endSignInAttempt } from "@/app/sign-out/actions";
 
 /** Ends both a half-finished sign-in (challenge cookie) and a full NextAuth session. */
-export function SignOutButton({ className = "secondary" }: { className?: string }) {
+export function SignOutButton({ className = "secondary", label = "Sign out" }: { className?: string; label?: string }) {
   const [pending, startTransition] = useTransition();
   return (
     <button
@@ -16,11 +16,11 @@ export function SignOutButton({ className = "secondary" }: { className?: string 
         startTransition(async () => {
           await endSignInAttempt();
           await signOut({ redirect: false }).catch(() => undefined);
-          window.location.assign("/sign-in");
+          window.location.assign("/sign-in?notice=signedOut");
         })
       }
     >
-      {pending ? "Signing out…" : "Sign out"}
+      {pending ? "Signing out…" : label}
     </button>
   );
 }

@@ -43,6 +43,14 @@ export async function currentChallenge() {
   return findChallenge(await readChallengeCookie());
 }
 
+/**
+ * Where to send someone whose challenge is not (or no longer) good: with the "took too long"
+ * notice only if this browser really had a sign-in under way.
+ */
+export async function signInAgainPath(): Promise<string> {
+  return (await readChallengeCookie()) ? "/sign-in?notice=challengeExpired" : "/sign-in";
+}
+
 export async function endChallenge(): Promise<void> {
   await revokeChallenge(await readChallengeCookie());
   await clearChallengeCookie();

@@ -26,6 +26,7 @@ export const messages = {
   stepUpRequired: "For your safety, please confirm it's you before making this change.",
   passwordWrong: "That password isn't right. Please try again.",
   passwordChanged: "Your password was changed. Other devices were signed out.",
+  signedOut: "You've signed out.",
   newPhoneDone: "Your authenticator app now works on your new phone. The old phone's codes no longer work.",
 } as const;
 

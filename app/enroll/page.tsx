@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CodeForm } from "@/components/code-form";
+import { getConfig } from "@/lib/config";
 import { AuthenticatorSetup } from "@/components/authenticator-setup";
 import { SignOutButton } from "@/components/sign-out-button";
-import { currentChallenge } from "@/lib/challenge-cookie";
+import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 import { renderQrDataUrl } from "@/lib/qr";
 import { getCurrentAccount } from "@/lib/session";
 import { getOrCreatePendingEnrollment } from "@/lib/two-factor";
@@ -16,7 +17,7 @@ type Props = { searchParams: Promise<{ new?: string }> };
 export default async function EnrollPage({ searchParams }: Props) {
   const challenge = await currentChallenge();
   if (!challenge || challenge.purpose !== "enroll") {
-    redirect((await getCurrentAccount()) ? "/home" : "/sign-in?notice=challengeExpired");
+    redirect((await getCurrentAccount()) ? "/home" : await signInAgainPath());
   }
   const enrollment = await getOrCreatePendingEnrollment(challenge.userId);
   if (!enrollment) redirect("/sign-in?notice=notEnrolling");
@@ -31,12 +32,12 @@ export default async function EnrollPage({ searchParams }: Props) {
           To keep your medical information safe, you&apos;ll enter a code from an app on your phone each time you sign in.
           This takes about two minutes.
         </p>
-        {replaced === "1" && <p className="alert">You have a new key. Any older QR code for this account no longer works.</p>}
+        {replaced === "1" && <p className="notice">You have a new key. Any older QR code for this account no longer works.</p>}
         <AuthenticatorSetup {...enrollment} qrDataUrl={qr} />
       </section>
       <section className="card">
         <h2>2. Enter the code the app shows</h2>
-        <CodeForm submitLabel="Turn on two-step sign-in" onSuccessPath="/account/recovery-codes" />
+        <CodeForm issuer={getConfig().issuer} submitLabel="Finish setup" onSuccessPath="/account/recovery-codes" />
       </section>
       <section className="card">
         <h2>Having trouble?</h2>
@@ -50,7 +51,7 @@ export default async function EnrollPage({ searchParams }: Props) {
           </button>
         </form>
         <div className="actions mt">
-          <SignOutButton />
+          <SignOutButton label="Cancel and sign out" />
         </div>
       </section>
     </>

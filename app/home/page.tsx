@@ -7,7 +7,7 @@ import { requireSession } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Your account" };
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
+const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" });
 const NOTICES = ["passwordChanged", "newPhoneDone"] as const;
 
 type Props = { searchParams: Promise<{ notice?: string | string[] }> };
@@ -42,7 +42,7 @@ export default async function HomePage({ searchParams }: Props) {
         </p>
         <p>
           Two-step sign-in: <span className="status-on">On</span>
-          {account.enrolledAt && <span className="muted"> since {dateFormat.format(account.enrolledAt)} UTC</span>}
+          {account.enrolledAt && <span className="muted"> since {dateFormat.format(account.enrolledAt)}</span>}
         </p>
         <p>
           Recovery codes left: <strong>{unused}</strong>

@@ -8,12 +8,12 @@ import { TextField } from "@/components/text-field";
 import type { ActionState } from "@/lib/action-state";
 import { signInWithPassword } from "./actions";
 
-export function SignInForm({ notice }: { notice?: string }) {
+export function SignInForm() {
   const [state, action] = useActionState<ActionState, FormData>(signInWithPassword, {});
   const errors = state.fieldErrors ?? {};
   return (
     <form action={action} noValidate>
-      <FormMessage message={state.message ?? notice} />
+      <FormMessage message={state.message} />
       <EmailField autoComplete="username" defaultValue={state.values?.email} error={errors.email} />
       <TextField
         name="password"

@@ -5,7 +5,9 @@ import { EmailField } from "@/components/email-field";
 import { FormMessage } from "@/components/form-message";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
+import Link from "next/link";
 import type { ActionState } from "@/lib/action-state";
+import { messages } from "@/lib/messages";
 import { signUp } from "./actions";
 
 export function SignUpForm() {
@@ -15,6 +17,11 @@ export function SignUpForm() {
     <form action={action} noValidate>
       <FormMessage message={state.message ?? (Object.keys(errors).length ? "Please check the highlighted fields." : null)} />
       <EmailField autoComplete="email" defaultValue={state.values?.email} error={errors.email} />
+      {errors.email === messages.emailTaken && (
+        <p>
+          <Link href="/sign-in">Sign in with this email</Link>
+        </p>
+      )}
       <TextField
         name="name"
         label="Your name (optional)"

@@ -37,7 +37,7 @@ test("signing in again before enrolling shows the same key, and a new key can be
   const second = await readSetupKey(page);
   expect(second).not.toBe(first);
   await page.getByLabel("6-digit code").fill(codeAt(second));
-  await page.getByRole("button", { name: "Turn on two-step sign-in" }).click();
+  await page.getByRole("button", { name: "Finish setup" }).click();
   await saveRecoveryCodes(page);
 });
 

@@ -61,7 +61,7 @@ export async function enrolledPatient(page: Page, email = uniqueEmail()) {
   await expect(page).toHaveURL(/\/enroll$/);
   const secret = await readSetupKey(page);
   const enrolledAt = Date.now() / 1000;
-  await enterCode(page, codeAt(secret, enrolledAt), "Turn on two-step sign-in");
+  await enterCode(page, codeAt(secret, enrolledAt), "Finish setup");
   const recoveryCodes = await saveRecoveryCodes(page);
   return { email, secret, enrolledAt, recoveryCodes };
 }
@@ -74,8 +74,9 @@ export async function signInWithPassword(page: Page, email: string, password = P
 }
 
 export async function signOut(page: Page) {
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page).toHaveURL(/\/sign-in$/);
+  await page.getByRole("button", { name: /^(Sign out|Cancel)/ }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=signedOut$/);
+  await expect(page.getByText("You've signed out.")).toBeVisible();
 }
 
 /**
@@ -87,8 +88,13 @@ export function ageStepUps(email: string) {
   try {
     db.prepare(
       `UPDATE "UserSession" SET "stepUpAt" = ? WHERE "userId" = (SELECT "id" FROM "User" WHERE "email" = ?)`,
-    ).run(Date.now() - 3600_000, email);
+    ).run(sqliteTime(Date.now() - 3600_000), email);
   } finally {
     db.close();
   }
+}
+
+/** DateTime as Prisma's SQLite adapter stores it: ISO 8601 with an explicit +00:00. */
+export function sqliteTime(ms: number): string {
+  return new Date(ms).toISOString().replace("Z", "+00:00");
 }

@@ -26,13 +26,13 @@ test("a patient signs up, scans the QR code, enrolls, signs out and signs in wit
   // A wrong code is explained, and nothing is switched on.
   const valid = [-1, 0, 1].map((o) => codeAt(secret, Date.now() / 1000 + o * 30));
   const wrong = ["000000", "111111", "222222"].find((c) => !valid.includes(c))!;
-  await enterCode(page, wrong, "Turn on two-step sign-in");
+  await enterCode(page, wrong, "Finish setup");
   await expect(page.getByRole("status").filter({ hasText: "That code didn't work" })).toBeVisible();
   await expect(page).toHaveURL(/\/enroll$/);
 
   const enrolledAt = Date.now() / 1000;
   const enrollCode = codeAt(secret, enrolledAt);
-  await enterCode(page, enrollCode, "Turn on two-step sign-in");
+  await enterCode(page, enrollCode, "Finish setup");
   await saveRecoveryCodes(page);
   await expect(page.getByTestId("signed-in-email")).toHaveText(email);
   await expect(page.getByText("Welcome, Zoë O'Neil")).toBeVisible();

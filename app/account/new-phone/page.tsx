@@ -26,7 +26,7 @@ export default async function NewPhonePage({ searchParams }: Props) {
           Your current phone keeps working until you finish here. Afterwards only the new phone&apos;s codes work, you get
           new recovery codes, and other devices where you are signed in are signed out.
         </p>
-        {replaced === "1" && <p className="alert">You have a new key. Any older QR code from this page no longer works.</p>}
+        {replaced === "1" && <p className="notice">You have a new key. Any older QR code from this page no longer works.</p>}
         <AuthenticatorSetup {...enrollment} qrDataUrl={qr} />
       </section>
       <section className="card">

@@ -1,22 +1,24 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CodeForm } from "@/components/code-form";
+import { getConfig } from "@/lib/config";
 import { SignOutButton } from "@/components/sign-out-button";
-import { currentChallenge } from "@/lib/challenge-cookie";
+import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 
 export const metadata: Metadata = { title: "Enter your code" };
 
 export default async function CodeStepPage() {
   const challenge = await currentChallenge();
-  if (!challenge) redirect("/sign-in?notice=challengeExpired");
+  if (!challenge) redirect(await signInAgainPath());
   if (challenge.purpose === "enroll") redirect("/enroll");
   return (
     <section className="card">
       <h1>Enter your code</h1>
       <p className="muted">Step 2 of 2: the 6-digit code from your authenticator app.</p>
-      <CodeForm submitLabel="Sign in" onSuccessPath="/home" allowRecovery />
+      <CodeForm issuer={getConfig().issuer} submitLabel="Sign in" onSuccessPath="/home" allowRecovery />
+      <p className="muted mt">Lost your phone and your recovery codes? Contact the clinic: staff can reset your setup.</p>
       <div className="actions mt">
-        <SignOutButton />
+        <SignOutButton label="Cancel" />
       </div>
     </section>
   );
