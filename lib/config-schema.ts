@@ -12,6 +12,12 @@ const base64Key = z
   })
   .transform((v) => Buffer.from(v, "base64"));
 
+/** A whole-number setting with one sentence for every way it can be wrong. */
+function wholeNumber(name: string, min: number, max: number, fallback: number, why?: string) {
+  const error = `${name} must be a whole number from ${min} to ${max}${why ? `: ${why}` : ""}.`;
+  return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback);
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
@@ -39,18 +45,8 @@ const schema = z.object({
       error: "TOTP_ISSUER must not contain ? # & = % or /: some authenticator apps misread them. Try \"and\" instead of \"&\".",
     })
     .default(DEFAULT_ISSUER),
-  TRUST_PROXY_HOPS: z.coerce
-    .number({ error: "TRUST_PROXY_HOPS must be a whole number: 0 when browsers connect straight to the portal, 1 behind one reverse proxy." })
-    .int({ error: "TRUST_PROXY_HOPS must be a whole number." })
-    .min(0, { error: "TRUST_PROXY_HOPS must be 0 or more." })
-    .max(5, { error: "TRUST_PROXY_HOPS must be at most 5." })
-    .default(0),
-  CODE_LOCKOUT_AFTER: z.coerce
-    .number({ error: "CODE_LOCKOUT_AFTER must be a whole number from 3 to 10." })
-    .int({ error: "CODE_LOCKOUT_AFTER must be a whole number from 3 to 10." })
-    .min(3, { error: "CODE_LOCKOUT_AFTER must be a whole number from 3 to 10." })
-    .max(10, { error: "CODE_LOCKOUT_AFTER must be at most 10: more wrong codes than that make guessing too easy." })
-    .default(10),
+  TRUST_PROXY_HOPS: wholeNumber("TRUST_PROXY_HOPS", 0, 5, 0, "0 when browsers connect straight to the portal, 1 behind one reverse proxy"),
+  CODE_LOCKOUT_AFTER: wholeNumber("CODE_LOCKOUT_AFTER", 3, 10, 10, "more wrong codes than 10 make guessing too easy"),
   LOCKOUT_MINUTES: z
     .string()
     .trim()
@@ -59,18 +55,8 @@ const schema = z.object({
     .refine((list) => list.length >= 1 && list.length <= 10 && list.every((n) => Number.isInteger(n) && n >= 1 && n <= 24 * 60), {
       error: "LOCKOUT_MINUTES must be a comma-separated list of whole minutes (1 to 1440), for example 1,5,15,60.",
     }),
-  IP_ATTEMPTS_PER_15_MIN: z.coerce
-    .number({ error: "IP_ATTEMPTS_PER_15_MIN must be a whole number from 10 to 100000." })
-    .int()
-    .min(10, { error: "IP_ATTEMPTS_PER_15_MIN must be a whole number from 10 to 100000." })
-    .max(100_000, { error: "IP_ATTEMPTS_PER_15_MIN must be a whole number from 10 to 100000." })
-    .default(100),
-  SIGNUPS_PER_IP_PER_HOUR: z.coerce
-    .number({ error: "SIGNUPS_PER_IP_PER_HOUR must be a whole number from 1 to 100000." })
-    .int()
-    .min(1, { error: "SIGNUPS_PER_IP_PER_HOUR must be a whole number from 1 to 100000." })
-    .max(100_000, { error: "SIGNUPS_PER_IP_PER_HOUR must be a whole number from 1 to 100000." })
-    .default(20),
+  IP_ATTEMPTS_PER_15_MIN: wholeNumber("IP_ATTEMPTS_PER_15_MIN", 10, 100_000, 100),
+  SIGNUPS_PER_IP_PER_HOUR: wholeNumber("SIGNUPS_PER_IP_PER_HOUR", 1, 100_000, 20),
 });
 
 export type Limits = {

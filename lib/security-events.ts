@@ -14,6 +14,8 @@ export const EVENT_LABELS = {
   "password-changed": "Password changed",
   "sessions-ended": "Signed out on other devices",
   "signed-out": "Signed out",
+  "enrollment-reset": "Two-factor setup reset by the clinic",
+  "account-unlocked": "Sign-in pause lifted by the clinic",
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS;

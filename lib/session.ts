@@ -2,7 +2,7 @@ import "server-only";
 import { cache } from "react";
 import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
-import { redirect } from "next/navigation";
+import { notFound, redirect } from "next/navigation";
 import { SESSION_MAX_AGE_SECONDS, sessionCookieName } from "./auth";
 import { getConfig } from "./config";
 import { endSession, findActiveSession, type ActiveSession } from "./sessions";
@@ -44,4 +44,15 @@ export async function requireSession(): Promise<CurrentSession> {
 
 export async function requireAccount(): Promise<AccountSummary> {
   return (await requireSession()).account;
+}
+
+/**
+ * For every /admin page and action: a signed-in admin whose session is still open. Anyone else
+ * is sent to sign-in (not signed in) or gets a plain 404 (signed in, not an admin).
+ */
+export async function requireAdmin(): Promise<CurrentSession> {
+  const current = await getCurrentSession();
+  if (!current) redirect("/sign-in");
+  if (current.account.role !== "admin") notFound();
+  return current;
 }

@@ -9,7 +9,9 @@ export const STEP_UP_SECONDS = 5 * 60;
 
 export async function createSession(input: { userId: string; method: SignInMethod; ip: string | null; userAgent: string | null }): Promise<string> {
   const id = randomBytes(24).toString("base64url");
-  await getDb().userSession.create({
+  const db = getDb();
+  await db.user.update({ where: { id: input.userId }, data: { lastSignInAt: new Date() } });
+  await db.userSession.create({
     data: {
       id,
       userId: input.userId,

@@ -76,6 +76,9 @@ export async function confirmEnrollment(userId: string, code: string, now?: numb
       totpLastStep: check.step,
       // Recovery codes belong to an enrollment: the new one gets a fresh set, shown next.
       recoveryCodesIssuedAt: null,
+      // The reset notice has done its job once the patient has enrolled again.
+      enrollmentResetAt: null,
+      enrollmentResetReason: null,
     },
   });
   if (count === 1) {

@@ -21,12 +21,23 @@ function toSummary(row: { id: string; email: string; name: string | null; role: 
 
 export type RegisterResult = { ok: true; user: AccountSummary } | { ok: false; reason: "email-taken" };
 
+type NewAccount = { email: string; password: string; name: string | null };
+
 /** Input is already validated (lib/validation.ts): email lower-cased, password normalised. */
-export async function registerPatient(input: { email: string; password: string; name: string | null }): Promise<RegisterResult> {
+export function registerPatient(input: NewAccount): Promise<RegisterResult> {
+  return createAccount(input, "patient");
+}
+
+/** Only the console creates admins (scripts/admin.ts); they enroll like everyone else. */
+export function createAdmin(input: NewAccount): Promise<RegisterResult> {
+  return createAccount(input, "admin");
+}
+
+async function createAccount(input: NewAccount, role: Role): Promise<RegisterResult> {
   const passwordHash = await hashPassword(input.password);
   try {
     const row = await getDb().user.create({
-      data: { email: input.email, name: input.name, passwordHash, role: "patient" },
+      data: { email: input.email, name: input.name, nameSearch: input.name?.toLowerCase() ?? null, passwordHash, role },
       select: summaryFields,
     });
     return { ok: true, user: toSummary(row) };
@@ -60,4 +71,10 @@ export async function setPassword(userId: string, password: string): Promise<voi
 export async function getAccount(userId: string): Promise<AccountSummary | null> {
   const row = await getDb().user.findUnique({ where: { id: userId }, select: summaryFields });
   return row ? toSummary(row) : null;
+}
+
+/** Why this account has to enroll again, if the clinic reset it: shown on the enrollment page. */
+export async function getResetNotice(userId: string): Promise<{ at: Date; reason: string } | null> {
+  const row = await getDb().user.findUnique({ where: { id: userId }, select: { enrollmentResetAt: true, enrollmentResetReason: true } });
+  return row?.enrollmentResetAt ? { at: row.enrollmentResetAt, reason: row.enrollmentResetReason ?? "" } : null;
 }

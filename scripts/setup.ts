@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
+import Database from "better-sqlite3";
 import { ConfigError, parseConfig } from "../lib/config-schema";
 import { migrateDatabase } from "./migrate";
 
@@ -56,3 +57,10 @@ const dbFile = config.databaseUrl.replace(/^file:/, "");
 mkdirSync(path.dirname(path.resolve(root, dbFile)), { recursive: true });
 migrateDatabase(config.databaseUrl);
 console.log(`Database ready: ${dbFile}. The portal will be at ${config.appUrl.origin}.`);
+
+const db = new Database(path.resolve(root, dbFile), { readonly: true });
+const { admins } = db.prepare(`SELECT COUNT(*) AS admins FROM "User" WHERE "role" = 'admin'`).get() as { admins: number };
+db.close();
+if (admins === 0) {
+  console.log("No admin account yet. Create the first one with: npm run admin -- create-admin --email you@your-clinic.org");
+}

@@ -65,7 +65,7 @@ describe("configuration", () => {
     [{ NEXTAUTH_URL: "javascript:alert(1)" }, "NEXTAUTH_URL must be the portal's public address"],
     [{ TOTP_ISSUER: "x".repeat(65) }, "TOTP_ISSUER must be at most 64 characters"],
     [{ TOTP_ISSUER: "A&B Clinic" }, "TOTP_ISSUER must not contain ? # & = % or /"],
-    [{ CODE_LOCKOUT_AFTER: "50" }, "CODE_LOCKOUT_AFTER must be at most 10"],
+    [{ CODE_LOCKOUT_AFTER: "50" }, "CODE_LOCKOUT_AFTER must be a whole number from 3 to 10: more wrong codes than 10"],
     [{ LOCKOUT_MINUTES: "1,five" }, "LOCKOUT_MINUTES must be a comma-separated list"],
     [{ TRUST_PROXY_HOPS: "yes" }, "TRUST_PROXY_HOPS must be a whole number"],
   ])("rejects %j", (override, message) => {

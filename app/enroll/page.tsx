@@ -8,9 +8,12 @@ import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 import { renderQrDataUrl } from "@/lib/qr";
 import { getCurrentAccount } from "@/lib/session";
 import { getOrCreatePendingEnrollment } from "@/lib/two-factor";
+import { getResetNotice } from "@/lib/users";
 import { requestNewKey } from "./actions";
 
 export const metadata: Metadata = { title: "Set up your authenticator app" };
+
+const resetDate = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
 
 type Props = { searchParams: Promise<{ new?: string }> };
 
@@ -23,6 +26,7 @@ export default async function EnrollPage({ searchParams }: Props) {
   if (!enrollment) redirect("/sign-in?notice=notEnrolling");
 
   const qr = await renderQrDataUrl(enrollment.uri);
+  const reset = await getResetNotice(challenge.userId);
   const { new: replaced } = await searchParams;
   return (
     <>
@@ -32,6 +36,12 @@ export default async function EnrollPage({ searchParams }: Props) {
           To keep your medical information safe, you&apos;ll enter a code from an app on your phone each time you sign in.
           This takes about two minutes.
         </p>
+        {reset && (
+          <p className="notice" role="status" data-testid="reset-notice">
+            The clinic reset your two-step sign-in on {resetDate.format(reset.at)} (UTC). The reason given: &ldquo;{reset.reason}&rdquo;. Please set up
+            your authenticator app again. If you didn&apos;t ask for this, contact the clinic.
+          </p>
+        )}
         {replaced === "1" && <p className="notice">You have a new key. Any older QR code for this account no longer works.</p>}
         <AuthenticatorSetup {...enrollment} qrDataUrl={qr} />
       </section>

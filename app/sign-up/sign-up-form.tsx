@@ -3,6 +3,7 @@
 import { useActionState } from "react";
 import { EmailField } from "@/components/email-field";
 import { FormMessage } from "@/components/form-message";
+import { NewPasswordField } from "@/components/new-password-field";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import Link from "next/link";
@@ -30,17 +31,7 @@ export function SignUpForm() {
         defaultValue={state.values?.name}
         error={errors.name}
       />
-      <TextField
-        name="password"
-        label="Password"
-        type="password"
-        autoComplete="new-password"
-        hint="At least 8 characters. A few unrelated words make a strong, memorable password."
-        required
-        minLength={8}
-        maxLength={128}
-        error={errors.password}
-      />
+      <NewPasswordField error={errors.password} />
       <SubmitButton pendingText="Creating your account…">Create account</SubmitButton>
     </form>
   );

@@ -1,0 +1,42 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { entry, type ActionState } from "@/lib/action-state";
+import { reasonSchema, resetEnrollment, unlockAccount } from "@/lib/admin";
+import type { Actor } from "@/lib/audit";
+import { getClientIp } from "@/lib/client-ip";
+import { renderMessage } from "@/lib/messages";
+import { passSecondFactor } from "@/lib/second-factor";
+import { requireAdmin } from "@/lib/session";
+
+async function currentActor(): Promise<Actor> {
+  const { account } = await requireAdmin();
+  return { id: account.id, email: account.email, via: "web", ip: await getClientIp() };
+}
+
+const targetOf = (formData: FormData) => {
+  const id = formData.get("patientId");
+  return typeof id === "string" && id.length <= 64 ? id : "";
+};
+
+/** Needs a reason and the admin's own current code: a reset is how attackers get around 2FA. */
+export async function resetPatient(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  const actor = await currentActor();
+  const targetId = targetOf(formData);
+  const reason = reasonSchema.safeParse(entry(formData, "reason"));
+  if (!reason.success) return { fieldErrors: { reason: reason.error.issues[0]?.message }, values: { reason: String(formData.get("reason") ?? "").slice(0, 500) } };
+
+  const code = await passSecondFactor({ userId: actor.id!, purpose: "step-up", code: entry(formData, "code"), ip: actor.ip! });
+  if (!code.ok) return { fieldErrors: { code: renderMessage(code.message).text }, values: { reason: reason.data } };
+
+  const result = await resetEnrollment(actor, targetId, reason.data);
+  if (!result.ok) return { message: result.message };
+  redirect(`/admin/patients/${encodeURIComponent(targetId)}?done=reset`);
+}
+
+export async function unlockPatient(formData: FormData): Promise<void> {
+  const actor = await currentActor();
+  const targetId = targetOf(formData);
+  const result = await unlockAccount(actor, targetId);
+  redirect(`/admin/patients/${encodeURIComponent(targetId)}?done=${result.ok ? "unlock" : "missing"}`);
+}

@@ -1,0 +1,45 @@
+import "server-only";
+import { getDb } from "./db";
+
+/** Who acts: an admin in the browser, or an operator at the console. */
+export type Actor = { id: string | null; email: string; via: "web" | "cli"; ip: string | null };
+
+export const AUDIT_ACTIONS = {
+  "enrollment-reset": "Reset two-factor setup",
+  "account-unlocked": "Unlocked account",
+  "admin-created": "Created admin",
+} as const;
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
+export async function recordAudit(actor: Actor, action: AuditAction, target: { id: string; email: string } | null, reason?: string) {
+  await getDb().auditEntry.create({
+    data: {
+      actorId: actor.id,
+      actorEmail: actor.email,
+      action,
+      targetId: target?.id ?? null,
+      targetEmail: target?.email ?? null,
+      reason: reason ?? null,
+      ip: actor.ip,
+      via: actor.via,
+    },
+  });
+}
+
+export type AuditFilter = { admin?: string; patient?: string; action?: AuditAction; before?: Date };
+export type AuditRow = { id: string; at: Date; actorEmail: string; action: string; label: string; targetEmail: string | null; reason: string | null; ip: string | null; via: string };
+
+/** Newest first, a page at a time; every filter is an exact match on an indexed column. */
+export async function listAudit(filter: AuditFilter, take = 50): Promise<AuditRow[]> {
+  const rows = await getDb().auditEntry.findMany({
+    where: {
+      ...(filter.admin ? { actorEmail: filter.admin } : {}),
+      ...(filter.patient ? { targetEmail: filter.patient } : {}),
+      ...(filter.action ? { action: filter.action } : {}),
+      ...(filter.before ? { at: { lt: filter.before } } : {}),
+    },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take,
+  });
+  return rows.map((row) => ({ ...row, label: AUDIT_ACTIONS[row.action as AuditAction] ?? row.action }));
+}

@@ -1,0 +1,164 @@
+/**
+ * The operator's console: the same lib/ code and audit log as the web dashboard.
+ *
+ *   npm run admin -- create-admin --email EMAIL [--name NAME]   (password: hidden prompt, or stdin when piped)
+ *   npm run admin -- list-users [--query TEXT] [--limit N]
+ *   npm run admin -- reset --email EMAIL --reason "TEXT"
+ *   npm run admin -- unlock --email EMAIL
+ */
+import os from "node:os";
+import { parseArgs } from "node:util";
+import { loadEnvConfig } from "@next/env";
+
+loadEnvConfig(process.cwd(), false, { info: () => {}, error: console.error });
+
+const USAGE = `Usage: npm run admin -- <command> [options]
+
+  create-admin --email EMAIL [--name NAME]   Create an admin. The password is asked for at a hidden
+                                             prompt, or read from standard input when piped.
+  list-users [--query TEXT] [--limit N]      Accounts whose email or name starts with TEXT (default: all, 50).
+  reset --email EMAIL --reason "TEXT"        Reset a patient's two-step sign-in: secrets and recovery codes
+                                             removed, all sessions ended, re-enrollment at next sign-in.
+  unlock --email EMAIL                       End a sign-in lockout early.`;
+
+class UsageError extends Error {}
+
+function fail(message: string, code = 1): never {
+  console.error(message);
+  process.exit(code);
+}
+
+/** A line typed without echo on a terminal, or the first line of piped input. */
+async function readPassword(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    let data = "";
+    for await (const chunk of stdin) data += chunk;
+    return data.split(/\r?\n/)[0] ?? "";
+  }
+  process.stdout.write(prompt);
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding("utf8");
+  return new Promise((resolve) => {
+    let value = "";
+    const onData = (key: string) => {
+      for (const char of key) {
+        if (char === "\r" || char === "\n") {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off("data", onData);
+          process.stdout.write("\n");
+          resolve(value);
+          return;
+        }
+        if (char === "\u0003") fail("\nCancelled.", 130);
+        if (char === "\u007f") value = value.slice(0, -1);
+        else value += char;
+      }
+    };
+    stdin.on("data", onData);
+  });
+}
+
+async function main() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: {
+      email: { type: "string" },
+      name: { type: "string" },
+      reason: { type: "string" },
+      query: { type: "string" },
+      limit: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+  }).valueOf() as { positionals: string[]; values: Record<string, string | boolean | undefined> };
+  const command = positionals[0];
+  if (values.help || !command) fail(USAGE, command ? 0 : 2);
+
+  // Loaded after the environment, so the configuration sees .env.local.
+  const { ConfigError } = await import("../lib/config-schema");
+  const { getConfig } = await import("../lib/config");
+  try {
+    getConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const admin = await import("../lib/admin");
+  const { recordAudit } = await import("../lib/audit");
+  const { emailSchema, newPasswordSchema, nameSchema } = await import("../lib/validation");
+  const { createAdmin } = await import("../lib/users");
+
+  const actor = { id: null, email: `console:${os.userInfo().username}@${os.hostname()}`, via: "cli" as const, ip: null };
+  const email = () => {
+    const parsed = emailSchema.safeParse(values.email ?? "");
+    if (!parsed.success) throw new UsageError(`--email: ${parsed.error.issues[0]?.message}`);
+    return parsed.data;
+  };
+  const account = async () => {
+    const found = await admin.findAccountByEmail(email());
+    if (!found) throw new UsageError(`No account has the email ${email()}.`);
+    return found;
+  };
+
+  switch (command) {
+    case "create-admin": {
+      const address = email();
+      const name = nameSchema.safeParse(values.name ?? "");
+      if (!name.success) throw new UsageError(`--name: ${name.error.issues[0]?.message}`);
+      const typed = await readPassword("Password for the new admin (not shown): ");
+      if (process.stdin.isTTY && (await readPassword("Same password again: ")) !== typed) throw new UsageError("The two passwords differ.");
+      const password = newPasswordSchema.safeParse(typed);
+      if (!password.success) throw new UsageError(password.error.issues[0]!.message);
+      const created = await createAdmin({ email: address, password: password.data, name: name.data });
+      if (!created.ok) throw new UsageError(`An account with the email ${address} already exists.`);
+      await recordAudit(actor, "admin-created", created.user);
+      console.log(`Admin ${address} created. Sign in at the portal; you will set up your authenticator app first.`);
+      return;
+    }
+    case "list-users": {
+      const limit = Math.min(Math.max(Number(values.limit ?? 50) || 50, 1), 10_000);
+      let after: string | null = null;
+      let shown = 0;
+      console.log(["email", "name", "role", "two-step", "last sign-in", "locked"].join("\t"));
+      do {
+        const page: Awaited<ReturnType<typeof admin.searchAccounts>> = await admin.searchAccounts(String(values.query ?? ""), after);
+        for (const row of page.rows.slice(0, limit - shown)) {
+          console.log(
+            [row.email, row.name ?? "", row.role, row.enrolledAt ? "on" : "off", row.lastSignInAt?.toISOString() ?? "never", row.lockedUntil ? "locked" : ""].join("\t"),
+          );
+          shown++;
+        }
+        after = page.next;
+      } while (after && shown < limit);
+      return;
+    }
+    case "reset": {
+      const target = await account();
+      const reason = admin.reasonSchema.safeParse(values.reason ?? "");
+      if (!reason.success) throw new UsageError(`--reason: ${reason.error.issues[0]?.message}`);
+      const result = await admin.resetEnrollment(actor, target.id, reason.data);
+      if (!result.ok) throw new UsageError(result.message);
+      console.log(`Two-step sign-in reset for ${target.email}. Their sessions were ended; they set it up again at their next sign-in.`);
+      return;
+    }
+    case "unlock": {
+      const target = await account();
+      await admin.unlockAccount(actor, target.id);
+      console.log(`${target.email} unlocked.`);
+      return;
+    }
+    default:
+      throw new UsageError(`Unknown command "${command}".\n\n${USAGE}`);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    if (error instanceof UsageError) fail(error.message);
+    console.error(`Failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
