@@ -1,0 +1,97 @@
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { beforeAll, describe, expect, it } from "vitest";
+import { migrateDatabase } from "../scripts/migrate";
+
+const repo = path.resolve(__dirname, "..");
+const dir = mkdtempSync(path.join(tmpdir(), "clinic-cli-"));
+const dbFile = path.join(dir, "cli.db");
+const env = {
+  PATH: process.env.PATH!,
+  DATABASE_URL: `file:${dbFile}`,
+  AUTH_SECRET: randomBytes(32).toString("base64"),
+  ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+};
+
+/** The console as an operator runs it: a separate process, its own working directory, piped input. */
+function admin(args: string[], input = "") {
+  const run = spawnSync(path.join(repo, "node_modules/.bin/tsx"), ["--conditions=react-server", "--tsconfig", path.join(repo, "tsconfig.json"), path.join(repo, "scripts/admin.ts"), ...args], {
+    cwd: dir,
+    env: env as unknown as NodeJS.ProcessEnv,
+    input,
+    encoding: "utf8",
+  });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+const query = <T>(sql: string, ...params: unknown[]) => {
+  const db = new Database(dbFile, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+};
+
+beforeAll(() => migrateDatabase(`file:${dbFile}`));
+
+describe("admin console", () => {
+  it("creates an admin from piped input, audited, with the password hashed", () => {
+    const run = admin(["create-admin", "--email", "Lead@Clinic.test", "--name", "Lead Admin"], "a long admin password\n");
+    expect(run.err).toBe("");
+    expect(run.code).toBe(0);
+    expect(run.out).toContain("Admin lead@clinic.test created");
+    const [user] = query<{ role: string; passwordHash: string }>(`SELECT role, passwordHash FROM "User" WHERE email = ?`, "lead@clinic.test");
+    expect(user?.role).toBe("admin");
+    expect(user?.passwordHash).toMatch(/^\$argon2id\$/);
+    const [audit] = query<{ action: string; via: string; actorEmail: string }>(`SELECT action, via, actorEmail FROM "AuditEntry" WHERE targetEmail = ?`, "lead@clinic.test");
+    expect(audit).toMatchObject({ action: "admin-created", via: "cli" });
+    expect(audit?.actorEmail).toMatch(/^console:/);
+  });
+
+  it("refuses bad input with a sentence and a non-zero exit, changing nothing", () => {
+    const before = query<{ n: number }>(`SELECT COUNT(*) AS n FROM "User"`)[0]!.n;
+    const cases: [string[], string, RegExp][] = [
+      [["create-admin", "--email", "not-an-email"], "long enough password\n", /--email: Enter your email address/],
+      [["create-admin", "--email", "short@clinic.test"], "short\n", /at least 8 characters/],
+      [["create-admin", "--email", "lead@clinic.test"], "another long password\n", /already exists/],
+      [["reset", "--email", "nobody@clinic.test", "--reason", "lost phone"], "", /No account has the email nobody@clinic.test/],
+      [["reset", "--email", "lead@clinic.test", "--reason", "x"], "", /--reason: Give a reason of at least 5 characters/],
+      [["unlock"], "", /--email: Enter your email address/],
+      [["frobnicate"], "", /Unknown command "frobnicate"/],
+    ];
+    for (const [args, input, message] of cases) {
+      const run = admin(args, input);
+      expect(run.code, args.join(" ")).not.toBe(0);
+      expect(run.err, args.join(" ")).toMatch(message);
+    }
+    expect(query<{ n: number }>(`SELECT COUNT(*) AS n FROM "User"`)[0]!.n).toBe(before);
+  });
+
+  it("lists accounts and resets a patient with a reason, writing the same audit entry as the dashboard", () => {
+    const db = new Database(dbFile);
+    db.prepare(
+      `INSERT INTO "User" (id, email, name, nameSearch, role, passwordHash, totpSecret, enrolledAt, updatedAt) VALUES ('p1', 'pat@example.test', 'Pat Doe', 'pat doe', 'patient', 'x', 'v1.sealed', ?, ?)`,
+    ).run(new Date().toISOString(), new Date().toISOString());
+    db.close();
+
+    const list = admin(["list-users", "--query", "pat"]);
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(/pat@example\.test\tPat Doe\tpatient\ton\tnever/);
+
+    const reset = admin(["reset", "--email", "pat@example.test", "--reason", "Lost phone, ID checked in person"]);
+    expect(reset.err).toBe("");
+    expect(reset.out).toContain("Two-step sign-in reset for pat@example.test");
+    const [user] = query<{ totpSecret: string | null; enrolledAt: string | null }>(`SELECT totpSecret, enrolledAt FROM "User" WHERE id = 'p1'`);
+    expect(user).toEqual({ totpSecret: null, enrolledAt: null });
+    const [audit] = query<{ action: string; reason: string; via: string }>(`SELECT action, reason, via FROM "AuditEntry" WHERE targetEmail = 'pat@example.test'`);
+    expect(audit).toEqual({ action: "enrollment-reset", reason: "Lost phone, ID checked in person", via: "cli" });
+
+    const unlock = admin(["unlock", "--email", "pat@example.test"]);
+    expect(unlock.out).toContain("pat@example.test unlocked.");
+  });
+});

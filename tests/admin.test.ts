@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { resetEnrollment, searchAccounts, unlockAccount, reasonSchema } from "@/lib/admin";
+import { listAudit, type Actor } from "@/lib/audit";
+import { getDb } from "@/lib/db";
+import { issueFirstRecoveryCodes } from "@/lib/recovery-codes";
+import { passSecondFactor } from "@/lib/second-factor";
+import { createSession, findActiveSession } from "@/lib/sessions";
+import { confirmEnrollment, getOrCreatePendingEnrollment, verifyTotpForUser } from "@/lib/two-factor";
+import { createAdmin, getResetNotice } from "@/lib/users";
+import { oathtoolCode } from "./support/otp";
+import { newPatient, uniqueEmail } from "./support/users";
+
+async function enrolledPatient() {
+  const user = await newPatient();
+  const { secret } = (await getOrCreatePendingEnrollment(user.id))!;
+  const now = Math.floor(Date.now() / 1000);
+  await confirmEnrollment(user.id, oathtoolCode(secret, now), now);
+  const codes = (await issueFirstRecoveryCodes(user.id))!;
+  return { user, secret, codes, now };
+}
+
+async function anAdmin(): Promise<Actor> {
+  const created = await createAdmin({ email: uniqueEmail("admin"), password: "an admin password", name: "Ada" });
+  if (!created.ok) throw new Error("admin");
+  return { id: created.user.id, email: created.user.email, via: "web", ip: "192.0.2.50" };
+}
+
+describe("admin reset of a patient's enrollment", () => {
+  it("removes secrets and recovery codes, ends every session, and sends the next sign-in to enrollment with a notice", async () => {
+    const admin = await anAdmin();
+    const { user, secret, codes, now } = await enrolledPatient();
+    const laptop = await createSession({ userId: user.id, method: "totp", ip: null, userAgent: null });
+    const phone = await createSession({ userId: user.id, method: "totp", ip: null, userAgent: null });
+
+    expect(await resetEnrollment(admin, user.id, "Lost phone, identity checked at the front desk")).toEqual({ ok: true });
+
+    const row = await getDb().user.findUniqueOrThrow({ where: { id: user.id } });
+    expect(row).toMatchObject({ totpSecret: null, totpPendingSecret: null, enrolledAt: null, totpLastStep: null });
+    expect(await getDb().recoveryCode.count({ where: { userId: user.id } })).toBe(0);
+    expect(await findActiveSession(laptop)).toBeNull();
+    expect(await findActiveSession(phone)).toBeNull();
+    expect(await getResetNotice(user.id)).toMatchObject({ reason: "Lost phone, identity checked at the front desk" });
+
+    // Nothing from the old setup works any more.
+    expect(await verifyTotpForUser(user.id, oathtoolCode(secret, now + 30), now + 30)).toEqual({ ok: false, reason: "not-enrolled" });
+    const recovery = await passSecondFactor({ userId: user.id, purpose: "sign-in", code: codes[0]!, ip: "192.0.2.9" });
+    expect(recovery.ok).toBe(false);
+
+    // Re-enrolling clears the notice.
+    const { secret: fresh } = (await getOrCreatePendingEnrollment(user.id))!;
+    expect(fresh).not.toBe(secret);
+    expect(await confirmEnrollment(user.id, oathtoolCode(fresh, now + 60), now + 60)).toEqual({ ok: true });
+    expect(await getResetNotice(user.id)).toBeNull();
+  });
+
+  it("is recorded in the audit log (who, whom, when, from where, why) and in the patient's activity", async () => {
+    const admin = await anAdmin();
+    const { user } = await enrolledPatient();
+    await resetEnrollment(admin, user.id, "Patient called: phone stolen");
+    const [entry] = await listAudit({ patient: user.email });
+    expect(entry).toMatchObject({ actorEmail: admin.email, action: "enrollment-reset", targetEmail: user.email, reason: "Patient called: phone stolen", ip: "192.0.2.50", via: "web" });
+    expect(entry!.at.getTime()).toBeGreaterThan(Date.now() - 60_000);
+    const event = await getDb().securityEvent.findFirst({ where: { userId: user.id, type: "enrollment-reset" } });
+    expect(event?.detail).toBe("Patient called: phone stolen");
+  });
+
+  it("refuses admins' own setups and unknown accounts, changing nothing", async () => {
+    const admin = await anAdmin();
+    const other = await anAdmin();
+    expect(await resetEnrollment(admin, other.id!, "testing a reset")).toEqual({ ok: false, message: "Only patients' two-factor setup can be reset here." });
+    expect(await resetEnrollment(admin, "no-such-id", "testing a reset")).toEqual({ ok: false, message: "No such account." });
+    expect(await listAudit({ admin: admin.email })).toEqual([]);
+  });
+
+  it("demands a real reason", () => {
+    for (const bad of [undefined, "", "  ok ", "x".repeat(501), "bad\u0000reason"]) expect(reasonSchema.safeParse(bad).success).toBe(false);
+    expect(reasonSchema.parse("  Lost   phone  ")).toBe("Lost phone");
+  });
+});
+
+describe("admin unlock", () => {
+  it("ends a code lockout at once and is audited", async () => {
+    const admin = await anAdmin();
+    const { user, secret } = await enrolledPatient();
+    for (let i = 0; i < 10; i++) await passSecondFactor({ userId: user.id, purpose: "sign-in", code: "000000", ip: "192.0.2.7" });
+    const [locked] = (await searchAccounts(user.email, null)).rows;
+    expect(locked?.lockedUntil).toBeInstanceOf(Date);
+
+    expect(await unlockAccount(admin, user.id)).toEqual({ ok: true });
+    expect((await searchAccounts(user.email, null)).rows[0]?.lockedUntil).toBeNull();
+    const ok = await passSecondFactor({ userId: user.id, purpose: "sign-in", code: oathtoolCode(secret, Date.now() / 1000 + 30), ip: "192.0.2.7" });
+    expect(ok.ok).toBe(true);
+    expect((await listAudit({ patient: user.email, action: "account-unlocked" }))[0]?.actorEmail).toBe(admin.email);
+  });
+});
+
+describe("the audit log is append-only", () => {
+  it("refuses UPDATE and DELETE at the database itself", async () => {
+    const admin = await anAdmin();
+    const { user } = await enrolledPatient();
+    await resetEnrollment(admin, user.id, "append-only check");
+    const db = getDb();
+    await expect(db.auditEntry.updateMany({ where: { actorEmail: admin.email }, data: { reason: "rewritten" } })).rejects.toThrow(/append-only/);
+    await expect(db.auditEntry.deleteMany({ where: { actorEmail: admin.email } })).rejects.toThrow(/append-only/);
+    expect((await listAudit({ admin: admin.email }))[0]?.reason).toBe("append-only check");
+  });
+});
+
+describe("patient search", () => {
+  it("finds by email or name prefix, case-insensitively, a page at a time", async () => {
+    const tag = `zz${Date.now()}`;
+    for (let i = 0; i < 30; i++) {
+      await getDb().user.create({ data: { email: `${tag}-${String(i).padStart(2, "0")}@example.test`, name: `Name${tag} ${i}`, nameSearch: `name${tag} ${i}`, passwordHash: "x" } });
+    }
+    const first = await searchAccounts(tag.toUpperCase(), null);
+    expect(first.rows).toHaveLength(25);
+    expect(first.next).toBe(`${tag}-24@example.test`);
+    const second = await searchAccounts(tag, first.next);
+    expect(second.rows.map((r) => r.email)).toEqual([25, 26, 27, 28, 29].map((i) => `${tag}-${i}@example.test`));
+    expect(second.next).toBeNull();
+    expect((await searchAccounts(`Name${tag} 7`, null)).rows.map((r) => r.email)).toEqual([`${tag}-07@example.test`]);
+  });
+
+  it("uses indexes, not table scans", async () => {
+    const db = getDb();
+    const plans = [
+      await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN SELECT id FROM "User" WHERE email >= 'ab' AND email < 'ab\u{10FFFF}' ORDER BY email LIMIT 26`),
+      await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN SELECT id FROM "User" WHERE "nameSearch" >= 'ab' AND "nameSearch" < 'ab\u{10FFFF}' ORDER BY email LIMIT 26`),
+      await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN SELECT id FROM "AuditEntry" WHERE "targetEmail" = 'x' ORDER BY "at" DESC LIMIT 50`),
+    ];
+    for (const plan of plans) {
+      const text = plan.map((row) => row.detail).join(" | ");
+      expect(text).toMatch(/USING (COVERING )?INDEX/);
+      expect(text).not.toMatch(/^SCAN "?User"?$|SCAN "?AuditEntry"?( |$)/);
+    }
+  });
+});
