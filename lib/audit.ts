@@ -5,7 +5,7 @@ import { getDb } from "./db";
 export type Actor = { id: string | null; email: string; via: "web" | "cli"; ip: string | null };
 
 export const AUDIT_ACTIONS = {
-  "enrollment-reset": "Reset two-factor setup",
+  "enrollment-reset": "Reset two-step sign-in",
   "account-unlocked": "Unlocked account",
   "admin-created": "Created admin",
 } as const;

@@ -14,7 +14,7 @@ export const EVENT_LABELS = {
   "password-changed": "Password changed",
   "sessions-ended": "Signed out on other devices",
   "signed-out": "Signed out",
-  "enrollment-reset": "Two-factor setup reset by the clinic",
+  "enrollment-reset": "Two-step sign-in reset by the clinic",
   "account-unlocked": "Sign-in pause lifted by the clinic",
 } as const;
 

@@ -23,7 +23,7 @@ export default async function AdminPatientsPage({ searchParams }: Props) {
         <label htmlFor="q" className="sr-only">
           Email or name starts with
         </label>
-        <input id="q" name="q" defaultValue={q} placeholder="Email or name starts with…" maxLength={254} />
+        <input id="q" name="q" type="search" defaultValue={q} placeholder="Email or name starts with…" maxLength={254} />
         <button type="submit">Search</button>
       </form>
       <table className="activity mt">

@@ -59,6 +59,7 @@ export default async function HomePage({ searchParams }: Props) {
           <Link href="/account/recovery-codes">Recovery codes</Link>
           <Link href="/account/new-phone">Set up a new phone</Link>
           <Link href="/account/password">Change password</Link>
+          {account.role === "admin" && <Link href="/admin">Admin dashboard</Link>}
         </nav>
       </section>
     </>

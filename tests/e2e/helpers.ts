@@ -1,5 +1,5 @@
-import { execFileSync } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { execFileSync, spawnSync } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -97,4 +97,43 @@ export function ageStepUps(email: string) {
 /** DateTime as Prisma's SQLite adapter stores it: ISO 8601 with an explicit +00:00. */
 export function sqliteTime(ms: number): string {
   return new Date(ms).toISOString().replace("Z", "+00:00");
+}
+
+/** Reads the browser tests' database directly, the way an auditor would. */
+export function queryDb<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new Database(E2E_DATABASE_FILE, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+/** The admin console, run as an operator would, against the browser tests' database. */
+export function runAdminCli(args: string[], input = ""): { code: number | null; out: string; err: string } {
+  const run = spawnSync("node_modules/.bin/tsx", ["--conditions=react-server", "scripts/admin.ts", ...args], {
+    input,
+    encoding: "utf8",
+    env: {
+      PATH: process.env.PATH,
+      DATABASE_URL: `file:./${E2E_DATABASE_FILE}`,
+      AUTH_SECRET: randomBytes(32).toString("base64"),
+      ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    } as unknown as NodeJS.ProcessEnv,
+  });
+  return { code: run.status, out: run.stdout, err: run.stderr };
+}
+
+/** An admin made with the console, signed in and enrolled in `page`; returns what the tests need. */
+export async function enrolledAdmin(page: Page) {
+  const email = uniqueEmail("admin");
+  const created = runAdminCli(["create-admin", "--email", email, "--name", "Ada Admin"], `${PASSWORD}\n`);
+  expect(created.err).toBe("");
+  await signInWithPassword(page, email);
+  await expect(page).toHaveURL(/\/enroll$/);
+  const secret = await readSetupKey(page);
+  const enrolledAt = Date.now() / 1000;
+  await enterCode(page, codeAt(secret, enrolledAt), "Finish setup");
+  const recoveryCodes = await saveRecoveryCodes(page);
+  return { email, secret, enrolledAt, recoveryCodes };
 }
