@@ -55,15 +55,20 @@ export async function saveRecoveryCodes(page: Page): Promise<string[]> {
   return codes;
 }
 
-/** Sign-up and enrollment in one go; returns the secret, when its first code was used, and the recovery codes. */
-export async function enrolledPatient(page: Page, email = uniqueEmail()) {
-  await signUp(page, email);
+/** On the enrollment page: the key read off the page, its current code, and the recovery codes saved. */
+async function completeEnrollment(page: Page, email: string) {
   await expect(page).toHaveURL(/\/enroll$/);
   const secret = await readSetupKey(page);
   const enrolledAt = Date.now() / 1000;
   await enterCode(page, codeAt(secret, enrolledAt), "Finish setup");
   const recoveryCodes = await saveRecoveryCodes(page);
   return { email, secret, enrolledAt, recoveryCodes };
+}
+
+/** Sign-up and enrollment in one go; returns the secret, when its first code was used, and the recovery codes. */
+export async function enrolledPatient(page: Page, email = uniqueEmail()) {
+  await signUp(page, email);
+  return completeEnrollment(page, email);
 }
 
 export async function signInWithPassword(page: Page, email: string, password = PASSWORD) {
@@ -130,10 +135,5 @@ export async function enrolledAdmin(page: Page) {
   const created = runAdminCli(["create-admin", "--email", email, "--name", "Ada Admin"], `${PASSWORD}\n`);
   expect(created.err).toBe("");
   await signInWithPassword(page, email);
-  await expect(page).toHaveURL(/\/enroll$/);
-  const secret = await readSetupKey(page);
-  const enrolledAt = Date.now() / 1000;
-  await enterCode(page, codeAt(secret, enrolledAt), "Finish setup");
-  const recoveryCodes = await saveRecoveryCodes(page);
-  return { email, secret, enrolledAt, recoveryCodes };
+  return completeEnrollment(page, email);
 }
