@@ -1,6 +1,6 @@
 import http from "node:http";
 import { ConfigError, parseConfig } from "./lib/config-schema";
-import { SOCKET_IP_HEADER } from "./lib/socket-ip-header";
+import { installPeerHeaderName } from "./lib/socket-ip-header";
 
 try {
   parseConfig(process.env);
@@ -15,11 +15,12 @@ try {
  * X-Forwarded-For when the client did not send one. So the real peer address is stamped on
  * every request here, before Next.js reads it; lib/client-ip.ts decides which address to trust.
  */
+const peerHeader = installPeerHeaderName();
 const emit = http.Server.prototype.emit;
 http.Server.prototype.emit = function emitWithPeerAddress(this: http.Server, event: string, ...args: unknown[]) {
   if (event === "request") {
     const request = args[0] as http.IncomingMessage;
-    request.headers[SOCKET_IP_HEADER] = request.socket.remoteAddress ?? "";
+    request.headers[peerHeader] = request.socket.remoteAddress ?? "";
   }
   return (emit as (this: http.Server, event: string, ...args: unknown[]) => boolean).call(this, event, ...args);
 } as typeof emit;

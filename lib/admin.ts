@@ -1,9 +1,8 @@
 import "server-only";
 import { z } from "zod";
-import { recordAudit, type Actor } from "./audit";
+import { auditEntryCreate, type Actor } from "./audit";
 import { getDb } from "./db";
-import { recordEvent } from "./security-events";
-import { endSessionsOf } from "./sessions";
+import type { EventType } from "./security-events";
 
 export const PAGE_SIZE = 25;
 
@@ -22,17 +21,29 @@ const rowFields = { id: true, email: true, name: true, role: true, enrolledAt: t
 /** `q` ≤ value < `q` + the highest code point: a prefix match that SQLite answers from the index. */
 const prefixRange = (q: string) => ({ gte: q, lt: `${q}\u{10FFFF}` });
 
-/** The accounts' current lockouts, looked up by key for one page of accounts at once. */
+/**
+ * The accounts' current lockouts (code step, or password from any one address). Read through the
+ * index on lockedUntil: only keys locked right now, however many accounts there are.
+ */
 async function lockedUntilFor(users: { id: string; email: string }[]): Promise<Map<string, Date>> {
-  const keys = users.flatMap((u) => [`code:account:${u.id}`, `password:account:${u.email}`]);
-  const rows = await getDb().rateLimit.findMany({ where: { key: { in: keys }, lockedUntil: { gt: new Date() } }, select: { key: true, lockedUntil: true } });
+  const locked = await getDb().rateLimit.findMany({ where: { lockedUntil: { gt: new Date() } }, select: { key: true, lockedUntil: true } });
   const out = new Map<string, Date>();
   for (const user of users) {
-    const own = rows.filter((r) => r.key === `code:account:${user.id}` || r.key === `password:account:${user.email}`);
-    const latest = own.map((r) => r.lockedUntil!).sort((a, b) => b.getTime() - a.getTime())[0];
-    if (latest) out.set(user.id, latest);
+    const keys = lockKeys(user);
+    for (const row of locked) {
+      if (!keys.matches(row.key)) continue;
+      const current = out.get(user.id);
+      if (!current || row.lockedUntil! > current) out.set(user.id, row.lockedUntil!);
+    }
   }
   return out;
+}
+
+/** The rate-limit keys that can lock one account (lib/rate-limit.ts policies). */
+function lockKeys(user: { id: string; email: string }) {
+  const exact = `code:account:${user.id}`;
+  const perAddressPrefix = `password:account-ip:${user.email}|`;
+  return { exact, perAddressPrefix, matches: (key: string) => key === exact || key.startsWith(perAddressPrefix) };
 }
 
 /**
@@ -96,6 +107,7 @@ export async function resetEnrollment(actor: Actor, targetId: string, reason: st
   if (target.role !== "patient") return { ok: false, message: "Only patients' two-factor setup can be reset here." };
   if (target.id === actor.id) return { ok: false, message: "You can't reset your own setup." };
 
+  // All or nothing: the reset, the end of every session, and the two records of it.
   const now = new Date();
   await db.$transaction([
     db.user.update({
@@ -113,10 +125,10 @@ export async function resetEnrollment(actor: Actor, targetId: string, reason: st
     }),
     db.recoveryCode.deleteMany({ where: { userId: target.id } }),
     db.authChallenge.deleteMany({ where: { userId: target.id } }),
+    db.userSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now, endReason: "enrollment-reset" } }),
+    db.securityEvent.create({ data: { type: "enrollment-reset" satisfies EventType, userId: target.id, ip: actor.ip, detail: reason.slice(0, 200) } }),
+    auditEntryCreate(actor, "enrollment-reset", target, reason),
   ]);
-  await endSessionsOf(target.id, null, "enrollment-reset");
-  await recordEvent("enrollment-reset", target.id, actor.ip, reason);
-  await recordAudit(actor, "enrollment-reset", target, reason);
   return { ok: true };
 }
 
@@ -125,15 +137,13 @@ export async function unlockAccount(actor: Actor, targetId: string): Promise<Adm
   const db = getDb();
   const target = await db.user.findUnique({ where: { id: targetId }, select: { id: true, email: true } });
   if (!target) return { ok: false, message: "No such account." };
-  await db.rateLimit.deleteMany({
-    where: {
-      OR: [
-        { key: { in: [`code:account:${target.id}`, `password:account:${target.email}`] } },
-        { key: { startsWith: `password:account-ip:${target.email}|` } },
-      ],
-    },
-  });
-  await recordEvent("account-unlocked", target.id, actor.ip);
-  await recordAudit(actor, "account-unlocked", target);
+  const keys = lockKeys(target);
+  // Exact string comparison on the prefix: LIKE would read "_" in an email as a wildcard.
+  await db.$transaction([
+    db.rateLimit.deleteMany({ where: { key: keys.exact } }),
+    db.$executeRaw`DELETE FROM "RateLimit" WHERE substr("key", 1, ${keys.perAddressPrefix.length}) = ${keys.perAddressPrefix}`,
+    db.securityEvent.create({ data: { type: "account-unlocked" satisfies EventType, userId: target.id, ip: actor.ip } }),
+    auditEntryCreate(actor, "account-unlocked", target),
+  ]);
   return { ok: true };
 }

@@ -12,7 +12,12 @@ export const AUDIT_ACTIONS = {
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
 export async function recordAudit(actor: Actor, action: AuditAction, target: { id: string; email: string } | null, reason?: string) {
-  await getDb().auditEntry.create({
+  await auditEntryCreate(actor, action, target, reason);
+}
+
+/** The insert itself, for callers that write it in one transaction with what it records. */
+export function auditEntryCreate(actor: Actor, action: AuditAction, target: { id: string; email: string } | null, reason?: string) {
+  return getDb().auditEntry.create({
     data: {
       actorId: actor.id,
       actorEmail: actor.email,

@@ -53,3 +53,8 @@ export async function revokeChallenge(token: string | undefined): Promise<void> 
   if (!token || token.length > 100) return;
   await getDb().authChallenge.deleteMany({ where: { tokenHash: hashToken(token) } });
 }
+
+/** Every half-finished sign-in of a user ends: after a password change, a new phone or a reset. */
+export async function revokeChallengesOf(userId: string): Promise<void> {
+  await getDb().authChallenge.deleteMany({ where: { userId } });
+}

@@ -1,6 +1,6 @@
 import "server-only";
 import { encodeWait } from "./messages";
-import { checkLimit, consumeLimit, firstRefusal, policies, resetLimit } from "./rate-limit";
+import { checkLimit, consumeLimit, policies, resetLimit } from "./rate-limit";
 import { recordEvent } from "./security-events";
 import { checkPassword, type AccountSummary } from "./users";
 
@@ -13,25 +13,23 @@ export async function checkPasswordBudget(ip: string): Promise<string | null> {
 }
 
 /**
- * Email and password, with limits per address, per email from this address, and per email. The
- * answer for a locked email is the same whether or not an account exists behind it.
+ * Email and password, with limits per address and per email from this address. The answer for a
+ * locked email is the same whether or not an account exists behind it.
  */
 export async function passPasswordStep(email: string, password: string, ip: string): Promise<PasswordStepResult> {
   const limits = policies();
   const pair = `${email}|${ip}`;
-  const locked = await firstRefusal([checkLimit(limits.accountPasswordFromIp, pair), checkLimit(limits.accountPassword, email)]);
+  const locked = await checkLimit(limits.accountPasswordFromIp, pair);
   if (!locked.ok) return { ok: false, message: encodeWait("locked", locked.retryAt) };
 
-  const attempt = await firstRefusal([
-    consumeLimit(limits.ipPassword, ip),
-    consumeLimit(limits.accountPasswordFromIp, pair),
-    consumeLimit(limits.accountPassword, email),
-  ]);
+  const fromAddress = await consumeLimit(limits.ipPassword, ip);
+  if (!fromAddress.ok) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.retryAt) };
+  const attempt = await consumeLimit(limits.accountPasswordFromIp, pair);
   if (!attempt.ok) return { ok: false, message: encodeWait("locked", attempt.retryAt) };
 
   const result = await checkPassword(email, password);
   if (result.ok) {
-    await Promise.all([resetLimit(limits.accountPasswordFromIp, pair), resetLimit(limits.accountPassword, email)]);
+    await resetLimit(limits.accountPasswordFromIp, pair);
     return result;
   }
   if (result.userId) await recordEvent("password-wrong", result.userId, ip);
@@ -39,5 +37,6 @@ export async function passPasswordStep(email: string, password: string, ip: stri
     if (result.userId) await recordEvent("lockout", result.userId, ip, "password");
     return { ok: false, message: encodeWait("locked", attempt.lockedUntil) };
   }
+  if (fromAddress.lockedUntil) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.lockedUntil) };
   return { ok: false, message: "signInFailed" };
 }

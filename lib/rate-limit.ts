@@ -23,11 +23,11 @@ export function policies() {
     accountCode: { prefix: "code:account", max: limits.codeLockoutAfter, windowSeconds: null, lockMinutes: limits.lockoutMinutes },
     /**
      * Wrong passwords for one email from one address. Keyed by both, so someone who knows only a
-     * patient's email slows down their own address, not the patient's.
+     * patient's email slows down their own address, never the patient's. There is deliberately no
+     * account-wide password lock: anyone could trigger it, and the code step's account lock (which
+     * only a correct password reaches) is what caps guessing across many addresses.
      */
     accountPasswordFromIp: { prefix: "password:account-ip", max: 5, windowSeconds: null, lockMinutes: [1, 5, 15] },
-    /** Wrong passwords for one email from everywhere: a slow brake on spread-out guessing. */
-    accountPassword: { prefix: "password:account", max: 50, windowSeconds: 60 * 60, lockMinutes: [15] },
     ipPassword: { prefix: "password:ip", ...ipWindow },
     ipCode: { prefix: "code:ip", ...ipWindow },
     ipSignUp: { prefix: "sign-up:ip", max: limits.signUpsPerIpPerHour, windowSeconds: 60 * 60, lockMinutes: [60] },
@@ -92,15 +92,4 @@ export async function consumeLimit(policy: Policy, subject: string, now = new Da
 /** A success: the count and the lockout history for this key start over. */
 export async function resetLimit(policy: Policy, subject: string): Promise<void> {
   await getDb().rateLimit.deleteMany({ where: { key: keyOf(policy, subject) } });
-}
-
-/** Several budgets at once: the first refusal, or ok with the latest lock this attempt started, if any. */
-export async function firstRefusal(checks: Promise<LimitResult>[]): Promise<LimitResult> {
-  const results = await Promise.all(checks);
-  let lockedUntil: Date | null = null;
-  for (const result of results) {
-    if (!result.ok) return result;
-    if (result.lockedUntil && (!lockedUntil || result.lockedUntil > lockedUntil)) lockedUntil = result.lockedUntil;
-  }
-  return { ok: true, lockedUntil };
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { encodeMessage, encodeWait, type MessageKey } from "./messages";
-import { checkLimit, consumeLimit, firstRefusal, policies, resetLimit, type LimitResult } from "./rate-limit";
+import { checkLimit, consumeLimit, policies, resetLimit, type LimitResult } from "./rate-limit";
 import { normalizeRecoveryCode, useRecoveryCode } from "./recovery-codes";
 import { recordEvent } from "./security-events";
 import type { SignInMethod } from "./sessions";
@@ -43,15 +43,19 @@ function codeFailure(result: Exclude<CodeResult, { ok: true }>): string {
 export async function passSecondFactor(input: { userId: string; purpose: CodePurpose; code: unknown; ip: string }): Promise<SecondFactorResult> {
   const { userId, purpose, ip } = input;
   const limits = policies();
-  const early = await firstRefusal([checkLimit(limits.ipCode, ip), checkLimit(limits.accountCode, userId)]);
-  if (!early.ok) return { ok: false, message: lockedMessage(early) };
+  const addressEarly = await checkLimit(limits.ipCode, ip);
+  if (!addressEarly.ok) return { ok: false, message: encodeWait("tooManyAttempts", addressEarly.retryAt) };
+  const accountEarly = await checkLimit(limits.accountCode, userId);
+  if (!accountEarly.ok) return { ok: false, message: lockedMessage(accountEarly) };
 
   const totp = normalizeCode(input.code);
   const enrolling = purpose === "enroll" || purpose === "new-phone";
   const recovery = !totp && !enrolling && typeof input.code === "string" ? normalizeRecoveryCode(input.code) : null;
   if (!totp && !recovery) return { ok: false, message: enrolling ? "codeFormat" : "codeOrRecoveryFormat" };
 
-  const attempt = await firstRefusal([consumeLimit(limits.ipCode, ip), consumeLimit(limits.accountCode, userId)]);
+  const fromAddress = await consumeLimit(limits.ipCode, ip);
+  if (!fromAddress.ok) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.retryAt) };
+  const attempt = await consumeLimit(limits.accountCode, userId);
   if (!attempt.ok) return { ok: false, message: lockedMessage(attempt) };
 
   let success: SecondFactorResult | null = null;
@@ -77,5 +81,6 @@ export async function passSecondFactor(input: { userId: string; purpose: CodePur
     await recordEvent("lockout", userId, ip, `until ${attempt.lockedUntil.toISOString()}`);
     return { ok: false, message: encodeWait("locked", attempt.lockedUntil) };
   }
+  if (fromAddress.lockedUntil) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.lockedUntil) };
   return { ok: false, message: failure };
 }

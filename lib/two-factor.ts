@@ -84,6 +84,9 @@ export async function confirmEnrollment(userId: string, code: string, now?: numb
   if (count === 1) {
     // The old phone's recovery codes end with it (the next set is shown right after this).
     if (kind === "new-phone") await db.recoveryCode.deleteMany({ where: { userId } });
+    // An unenrolled account has no business with open sessions: any left from before a reset,
+    // however they came about, end here, before this enrollment's own session starts.
+    if (kind === "first") await db.userSession.updateMany({ where: { userId, endedAt: null }, data: { endedAt: new Date(), endReason: "re-enrolled" } });
     return { ok: true };
   }
   // Someone else changed the row meanwhile: a double submit that won, or a new key from another tab.

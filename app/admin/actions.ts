@@ -2,7 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { entry, type ActionState } from "@/lib/action-state";
-import { reasonSchema, resetEnrollment, unlockAccount } from "@/lib/admin";
+import { getAccountDetail, reasonSchema, resetEnrollment, unlockAccount } from "@/lib/admin";
 import type { Actor } from "@/lib/audit";
 import { getClientIp } from "@/lib/client-ip";
 import { renderMessage } from "@/lib/messages";
@@ -25,6 +25,11 @@ export async function resetPatient(_prev: ActionState, formData: FormData): Prom
   const targetId = targetOf(formData);
   const reason = reasonSchema.safeParse(entry(formData, "reason"));
   if (!reason.success) return { fieldErrors: { reason: reason.error.issues[0]?.message }, values: { reason: String(formData.get("reason") ?? "").slice(0, 500) } };
+
+  // Check the target before the admin's code is spent on it.
+  const target = await getAccountDetail(targetId);
+  if (!target) return { message: "That account no longer exists." };
+  if (target.role !== "patient") return { message: "Only patients' two-factor setup can be reset here." };
 
   const code = await passSecondFactor({ userId: actor.id!, purpose: "step-up", code: entry(formData, "code"), ip: actor.ip! });
   if (!code.ok) return { fieldErrors: { code: renderMessage(code.message).text }, values: { reason: reason.data } };

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext } from "@playwright/test";
-import { codeAt, enrolledAdmin, enrolledPatient, enterCode, queryDb, readSetupKey, saveRecoveryCodes, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
+import { codeAt, enrolledAdmin, enrolledPatient, enterCode, queryDb, readSetupKey, saveRecoveryCodes, signInWithPassword, signOut, uniqueEmail } from "./helpers";
 
 test("an admin signs in with a code, finds a patient, resets them with a reason; the patient's open session ends and they re-enroll with a notice", async ({ page, browser }) => {
   const admin = await enrolledAdmin(page);
@@ -171,8 +171,21 @@ async function enrolledAdminSession(p: import("@playwright/test").Page, email: s
   await expect(p).toHaveURL(/\/home$/);
 }
 
-test("a patient who finds the admin pages gets nothing but a not-found page", async ({ page }) => {
-  await signUp(page, uniqueEmail("curious"));
-  const response = await page.goto("/admin");
-  expect(/\/sign-in/.test(page.url()) || response?.status() === 404).toBe(true);
+test("a signed-in patient who finds the admin pages gets a plain not-found page", async ({ page }) => {
+  await enrolledPatient(page, uniqueEmail("curious"));
+  for (const path of ["/admin", "/admin/audit", "/admin/patients/anything"]) {
+    const response = await page.goto(path);
+    expect(response?.status(), path).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    await expect(page.getByText("Audit log")).toHaveCount(0);
+  }
+});
+
+test("the address recorded for a request is the connection's, whatever headers the client sends", async ({ page }) => {
+  const email = uniqueEmail("spoof");
+  await page.setExtraHTTPHeaders({ "x-forwarded-for": "6.6.6.6", "x-clinic-peer": "6.6.6.6", "x-real-ip": "6.6.6.6" });
+  await enrolledPatient(page, email);
+  const ips = queryDb<{ ip: string }>(`SELECT e.ip FROM "SecurityEvent" e JOIN "User" u ON u.id = e.userId WHERE u.email = ?`, email).map((r) => r.ip);
+  expect(ips.length).toBeGreaterThan(0);
+  expect(new Set(ips)).toEqual(new Set(["127.0.0.1"]));
 });

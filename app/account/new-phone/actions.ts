@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { entry, type ActionState } from "@/lib/action-state";
+import { revokeChallengesOf } from "@/lib/challenge";
 import { getClientIp } from "@/lib/client-ip";
 import { renderMessage } from "@/lib/messages";
 import { passSecondFactor } from "@/lib/second-factor";
@@ -19,6 +20,7 @@ export async function confirmNewPhone(_prev: ActionState, formData: FormData): P
   const ip = await getClientIp();
   const result = await passSecondFactor({ userId: account.id, purpose: "new-phone", code: entry(formData, "code"), ip });
   if (!result.ok) return { fieldErrors: { code: renderMessage(result.message).text } };
+  await revokeChallengesOf(account.id);
   await recordEvent("new-phone", account.id, ip);
   if ((await endSessionsOf(account.id, session.id, "new-phone")) > 0) await recordEvent("sessions-ended", account.id, ip);
   redirect("/account/recovery-codes");

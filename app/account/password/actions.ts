@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { entry, type ActionState } from "@/lib/action-state";
+import { revokeChallengesOf } from "@/lib/challenge";
 import { getClientIp } from "@/lib/client-ip";
 import { recordEvent } from "@/lib/security-events";
 import { endSessionsOf } from "@/lib/sessions";
@@ -17,6 +18,8 @@ export async function changePassword(_prev: ActionState, formData: FormData): Pr
 
   const ip = await getClientIp();
   await setPassword(account.id, parsed.data);
+  // Someone who had passed the old password's step must not finish with a code now.
+  await revokeChallengesOf(account.id);
   await recordEvent("password-changed", account.id, ip);
   if ((await endSessionsOf(account.id, session.id, "password-changed")) > 0) await recordEvent("sessions-ended", account.id, ip);
   redirect("/home?notice=passwordChanged");
