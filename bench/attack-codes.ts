@@ -140,7 +140,8 @@ async function run(scenario: Scenario, index: number) {
         await passPassword(context, base, email);
         csrfToken = "";
       }
-      if (key === "locked") {
+      // "locked": the account is paused; "tooManyAttempts": this address is.
+      if (key === "locked" || key === "tooManyAttempts") {
         firstLockoutAfter ??= i + 1;
         const active = db
           .prepare(`SELECT key, lockedUntil, updatedAt FROM RateLimit WHERE lockedUntil > ?`)
