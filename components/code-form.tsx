@@ -36,7 +36,7 @@ export function CodeForm({
         window.location.assign(onSuccessPath);
         return;
       }
-      const { key, text } = renderMessage(result?.error);
+      const { key, text } = renderMessage(result?.error, { issuer });
       setExpired(key === "challengeExpired" || key === "notEnrolling");
       setMessage(text);
       const input = form.querySelector<HTMLInputElement>("input[name=code]");

@@ -2,6 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { auditEntryCreate, type Actor } from "./audit";
 import { getDb } from "./db";
+import { retiredFromActive } from "./two-factor";
+import { setupDeadlineFrom } from "./users";
 import type { EventType } from "./security-events";
 
 export const PAGE_SIZE = 25;
@@ -102,7 +104,7 @@ export type AdminResult = { ok: true } | { ok: false; message: string };
  */
 export async function resetEnrollment(actor: Actor, targetId: string, reason: string): Promise<AdminResult> {
   const db = getDb();
-  const target = await db.user.findUnique({ where: { id: targetId }, select: { id: true, email: true, role: true, enrolledAt: true, totpPendingSecret: true } });
+  const target = await db.user.findUnique({ where: { id: targetId }, select: { id: true, email: true, role: true, totpSecret: true } });
   if (!target) return { ok: false, message: "No such account." };
   if (target.role !== "patient") return { ok: false, message: "Only patients' two-factor setup can be reset here." };
   if (target.id === actor.id) return { ok: false, message: "You can't reset your own setup." };
@@ -114,10 +116,12 @@ export async function resetEnrollment(actor: Actor, targetId: string, reason: st
       where: { id: target.id },
       data: {
         totpSecret: null,
-        totpPendingSecret: null,
-        totpPendingSince: null,
+        // Kept sealed only so a code from the lost phone's entry is recognised and explained.
+        ...(target.totpSecret ? { totpRetiredSecret: retiredFromActive(target.id, target.totpSecret) } : {}),
         enrolledAt: null,
         totpLastStep: null,
+        totpHintedSteps: null,
+        setupDeadline: setupDeadlineFrom(now),
         recoveryCodesIssuedAt: null,
         enrollmentResetAt: now,
         enrollmentResetReason: reason,
@@ -125,6 +129,7 @@ export async function resetEnrollment(actor: Actor, targetId: string, reason: st
     }),
     db.recoveryCode.deleteMany({ where: { userId: target.id } }),
     db.authChallenge.deleteMany({ where: { userId: target.id } }),
+    db.enrollmentKey.deleteMany({ where: { userId: target.id } }),
     db.userSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now, endReason: "enrollment-reset" } }),
     db.securityEvent.create({ data: { type: "enrollment-reset" satisfies EventType, userId: target.id, ip: actor.ip, detail: reason.slice(0, 200) } }),
     auditEntryCreate(actor, "enrollment-reset", target, reason),

@@ -38,7 +38,7 @@ async function authorizeCode(rawCode: unknown) {
   if (!token || !challenge) throw new CodeStepError("challengeExpired" satisfies MessageKey);
 
   const ip = await getClientIp();
-  const result = await passSecondFactor({ userId: challenge.userId, purpose: challenge.purpose, code: rawCode, ip });
+  const result = await passSecondFactor({ userId: challenge.userId, purpose: challenge.purpose, code: rawCode, ip, keyOwnerId: challenge.id });
   if (!result.ok) throw new CodeStepError(result.message);
   if (!(await consumeChallenge(token))) throw new CodeStepError("challengeExpired" satisfies MessageKey);
   await clearChallengeCookie();

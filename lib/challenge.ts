@@ -10,7 +10,8 @@ export const CHALLENGE_TTL_SECONDS: Record<ChallengePurpose, number> = {
   enroll: 30 * 60,
 };
 
-export type Challenge = { userId: string; purpose: ChallengePurpose; expiresAt: Date };
+/** `id` names the challenge server-side (its token's hash): a setup key belongs to it. */
+export type Challenge = { id: string; userId: string; purpose: ChallengePurpose; expiresAt: Date };
 
 /**
  * What a correct password earns: an opaque random token for one user and one purpose. Only its
@@ -31,13 +32,14 @@ export async function createChallenge(userId: string, purpose: ChallengePurpose)
 
 export async function findChallenge(token: string | undefined): Promise<Challenge | null> {
   if (!token || token.length > 100) return null;
+  const id = hashToken(token);
   const row = await getDb().authChallenge.findUnique({
-    where: { tokenHash: hashToken(token) },
+    where: { tokenHash: id },
     select: { userId: true, purpose: true, expiresAt: true, consumedAt: true },
   });
   if (!row || row.consumedAt || row.expiresAt.getTime() <= Date.now()) return null;
   if (row.purpose !== "sign-in" && row.purpose !== "enroll") return null;
-  return { userId: row.userId, purpose: row.purpose, expiresAt: row.expiresAt };
+  return { id, userId: row.userId, purpose: row.purpose, expiresAt: row.expiresAt };
 }
 
 /** True for exactly one caller per token. */

@@ -57,6 +57,14 @@ const schema = z.object({
     }),
   IP_ATTEMPTS_PER_15_MIN: wholeNumber("IP_ATTEMPTS_PER_15_MIN", 10, 100_000, 100),
   SIGNUPS_PER_IP_PER_HOUR: wholeNumber("SIGNUPS_PER_IP_PER_HOUR", 1, 100_000, 20),
+  UNENROLLED_PASSWORD_FAILURES: wholeNumber(
+    "UNENROLLED_PASSWORD_FAILURES",
+    3,
+    100,
+    20,
+    "wrong passwords in a row, from any addresses, before an account without an authenticator pauses",
+  ),
+  SETUP_EXPIRES_DAYS: wholeNumber("SETUP_EXPIRES_DAYS", 1, 90, 7, "days an account made at the console or reset by the clinic has to finish setup"),
 });
 
 export type Limits = {
@@ -67,6 +75,8 @@ export type Limits = {
   /** Password and code attempts one address may make in 15 minutes, across all accounts. */
   ipAttemptsPer15Min: number;
   signUpsPerIpPerHour: number;
+  /** Consecutive wrong passwords, from anywhere, before an account without a second factor pauses. */
+  unenrolledPasswordFailures: number;
 };
 
 export type Config = {
@@ -81,6 +91,8 @@ export type Config = {
   /** How many reverse proxies in front of the portal append to X-Forwarded-For (0: trust none). */
   trustProxyHops: number;
   limits: Limits;
+  /** Days an account created at the console or reset by the clinic has to finish setup. */
+  setupExpiresDays: number;
 };
 
 export class ConfigError extends Error {
@@ -122,6 +134,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       lockoutMinutes: e.LOCKOUT_MINUTES,
       ipAttemptsPer15Min: e.IP_ATTEMPTS_PER_15_MIN,
       signUpsPerIpPerHour: e.SIGNUPS_PER_IP_PER_HOUR,
+      unenrolledPasswordFailures: e.UNENROLLED_PASSWORD_FAILURES,
     },
+    setupExpiresDays: e.SETUP_EXPIRES_DAYS,
   };
 }

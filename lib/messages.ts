@@ -15,6 +15,10 @@ export const messages = {
   challengeExpired: "Your sign-in took too long. Please sign in again with your email and password.",
   notEnrolling: "There's no authenticator setup in progress. Please sign in again.",
   keyReplaced: "This key was replaced by a new one. Scan the new QR code and enter the code it shows.",
+  oldKeyCode:
+    "That code comes from an old key that no longer works. In your authenticator app, delete the old “{issuer}” entry, then use the newest one (on a setup page: scan the QR code shown here first).",
+  setupExpired:
+    "The time to finish setting up two-step sign-in for this account has run out. Please contact the clinic to open it again.",
   somethingWrong: "Something went wrong on our side. Please try again in a moment.",
   formTooLarge: "That form was too large to send. Please check what you typed and try again.",
   codeOrRecoveryFormat: "Enter the 6-digit code from your app, or one of your recovery codes (like abcd-efgh-jkmn).",
@@ -47,11 +51,12 @@ export function minutesText(minutes: number): string {
  * URL), rendered with its placeholder filled. Unknown keys become the generic message. For
  * clockDrift the param is signed minutes: positive when the phone is ahead.
  */
-export function renderMessage(encoded: string | null | undefined): { key: MessageKey; text: string } {
+export function renderMessage(encoded: string | null | undefined, context: { issuer?: string } = {}): { key: MessageKey; text: string } {
   const [rawKey, param = ""] = (encoded ?? "").split(":", 2);
   const key: MessageKey = isMessageKey(rawKey) ? rawKey : "somethingWrong";
   const number = Number(param);
   let text: string = messages[key];
+  text = text.replace("{issuer}", context.issuer ?? "clinic portal");
   if (key === "locked" || key === "tooManyAttempts") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
   if (key === "clockDrift") {
     text = text

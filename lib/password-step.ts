@@ -2,7 +2,7 @@ import "server-only";
 import { encodeWait } from "./messages";
 import { checkLimit, consumeLimit, policies, resetLimit } from "./rate-limit";
 import { recordEvent } from "./security-events";
-import { checkPassword, type AccountSummary } from "./users";
+import { findCredentials, setupExpired, verifyCredentials, type AccountSummary } from "./users";
 
 export type PasswordStepResult = { ok: true; account: AccountSummary } | { ok: false; message: string };
 
@@ -13,29 +13,44 @@ export async function checkPasswordBudget(ip: string): Promise<string | null> {
 }
 
 /**
- * Email and password, with limits per address and per email from this address. The answer for a
- * locked email is the same whether or not an account exists behind it.
+ * Email and password, with limits per address and per email from this address. An email without a
+ * confirmed second factor (unknown, or not enrolled yet) also has an account-wide budget: its
+ * password is all that guards it, and per-address budgets multiply with addresses. An enrolled
+ * account has no account-wide password lock, so nobody can lock a patient out by knowing their
+ * email. The answer for a locked email is the same whether or not an account exists behind it.
  */
 export async function passPasswordStep(email: string, password: string, ip: string): Promise<PasswordStepResult> {
   const limits = policies();
   const pair = `${email}|${ip}`;
+  const credentials = await findCredentials(email);
+  const unguarded = !credentials.account?.enrolledAt;
+
   const locked = await checkLimit(limits.accountPasswordFromIp, pair);
   if (!locked.ok) return { ok: false, message: encodeWait("locked", locked.retryAt) };
+  if (unguarded) {
+    const lockedEverywhere = await checkLimit(limits.unenrolledPassword, email);
+    if (!lockedEverywhere.ok) return { ok: false, message: encodeWait("locked", lockedEverywhere.retryAt) };
+  }
 
   const fromAddress = await consumeLimit(limits.ipPassword, ip);
   if (!fromAddress.ok) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.retryAt) };
   const attempt = await consumeLimit(limits.accountPasswordFromIp, pair);
   if (!attempt.ok) return { ok: false, message: encodeWait("locked", attempt.retryAt) };
+  const everywhere = unguarded ? await consumeLimit(limits.unenrolledPassword, email) : null;
+  if (everywhere && !everywhere.ok) return { ok: false, message: encodeWait("locked", everywhere.retryAt) };
 
-  const result = await checkPassword(email, password);
+  const result = await verifyCredentials(credentials, password);
   if (result.ok) {
     await resetLimit(limits.accountPasswordFromIp, pair);
+    if (everywhere) await resetLimit(limits.unenrolledPassword, email);
+    if (setupExpired(result.account)) return { ok: false, message: "setupExpired" };
     return result;
   }
   if (result.userId) await recordEvent("password-wrong", result.userId, ip);
-  if (attempt.lockedUntil) {
+  const lockedUntil = [attempt.lockedUntil, everywhere?.lockedUntil].filter((d): d is Date => d != null).sort((a, b) => +b - +a)[0];
+  if (lockedUntil) {
     if (result.userId) await recordEvent("lockout", result.userId, ip, "password");
-    return { ok: false, message: encodeWait("locked", attempt.lockedUntil) };
+    return { ok: false, message: encodeWait("locked", lockedUntil) };
   }
   if (fromAddress.lockedUntil) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.lockedUntil) };
   return { ok: false, message: "signInFailed" };

@@ -28,6 +28,11 @@ export function policies() {
      * only a correct password reaches) is what caps guessing across many addresses.
      */
     accountPasswordFromIp: { prefix: "password:account-ip", max: 5, windowSeconds: null, lockMinutes: [1, 5, 15] },
+    /**
+     * Wrong passwords for an email without a confirmed second factor, from anywhere (keyed by the
+     * email, so an unknown one behaves the same). Never applied to an enrolled account.
+     */
+    unenrolledPassword: { prefix: "password:unenrolled", max: limits.unenrolledPasswordFailures, windowSeconds: null, lockMinutes: [15, 60, 240] },
     ipPassword: { prefix: "password:ip", ...ipWindow },
     ipCode: { prefix: "code:ip", ...ipWindow },
     ipSignUp: { prefix: "sign-up:ip", max: limits.signUpsPerIpPerHour, windowSeconds: 60 * 60, lockMinutes: [60] },

@@ -28,6 +28,7 @@ function codeFailure(result: Exclude<CodeResult, { ok: true }>): string {
     wrong: "codeWrong",
     used: "codeUsed",
     replaced: "keyReplaced",
+    "old-key": "oldKeyCode",
     "not-enrolling": "notEnrolling",
     "not-enrolled": "challengeExpired",
   };
@@ -40,7 +41,16 @@ function codeFailure(result: Exclude<CodeResult, { ok: true }>): string {
  * read; one attempt is counted right before the comparison; a success resets the account's count.
  * Returns a message (see lib/messages.ts renderMessage) for anything but success.
  */
-export async function passSecondFactor(input: { userId: string; purpose: CodePurpose; code: unknown; ip: string }): Promise<SecondFactorResult> {
+export async function passSecondFactor(input: {
+  userId: string;
+  purpose: CodePurpose;
+  code: unknown;
+  ip: string;
+  /** Setup only: the browser the key belongs to (enroll challenge id, or session id for a new phone). */
+  keyOwnerId?: string;
+  /** New phone only: the session that stays signed in when every other one ends. */
+  keepSessionId?: string;
+}): Promise<SecondFactorResult> {
   const { userId, purpose, ip } = input;
   const limits = policies();
   const addressEarly = await checkLimit(limits.ipCode, ip);
@@ -65,9 +75,8 @@ export async function passSecondFactor(input: { userId: string; purpose: CodePur
     if (used.ok) success = { ok: true, method: "recovery-code", remainingRecoveryCodes: used.remaining };
     failure = "recoveryWrong";
   } else {
-    const result = enrolling
-      ? await confirmEnrollment(userId, totp!, undefined, purpose === "enroll" ? "first" : "new-phone")
-      : await verifyTotpForUser(userId, totp!);
+    const owner = { userId, ownerId: input.keyOwnerId ?? "", kind: purpose === "enroll" ? ("first" as const) : ("new-phone" as const) };
+    const result = enrolling ? await confirmEnrollment(owner, totp!, undefined, input.keepSessionId) : await verifyTotpForUser(userId, totp!);
     if (result.ok) success = { ok: true, method: "totp" };
     failure = result.ok ? "" : codeFailure(result);
   }

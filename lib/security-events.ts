@@ -8,6 +8,8 @@ export const EVENT_LABELS = {
   "password-wrong": "Wrong password entered",
   "code-wrong": "Wrong code entered",
   lockout: "Sign-in paused after too many wrong attempts",
+  "setup-started": "Authenticator setup started",
+  "new-phone-started": "Setup of a new phone started",
   enrolled: "Authenticator app set up",
   "new-phone": "Authenticator moved to a new phone",
   "recovery-codes-issued": "New recovery codes created",

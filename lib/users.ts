@@ -1,5 +1,6 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
+import { getConfig } from "./config";
 import { getDb } from "./db";
 import { hashPassword, verifyPassword } from "./password";
 
@@ -11,11 +12,13 @@ export type AccountSummary = {
   name: string | null;
   role: Role;
   enrolledAt: Date | null;
+  /** An unenrolled account made by the console or reset by the clinic must finish setup by then. */
+  setupDeadline: Date | null;
 };
 
-const summaryFields = { id: true, email: true, name: true, role: true, enrolledAt: true } as const;
+const summaryFields = { id: true, email: true, name: true, role: true, enrolledAt: true, setupDeadline: true } as const;
 
-function toSummary(row: { id: string; email: string; name: string | null; role: string; enrolledAt: Date | null }): AccountSummary {
+function toSummary(row: Omit<AccountSummary, "role"> & { role: string }): AccountSummary {
   return { ...row, role: row.role === "admin" ? "admin" : "patient" };
 }
 
@@ -28,16 +31,34 @@ export function registerPatient(input: NewAccount): Promise<RegisterResult> {
   return createAccount(input, "patient");
 }
 
-/** Only the console creates admins (scripts/admin.ts); they enroll like everyone else. */
+/**
+ * Only the console creates admins (scripts/admin.ts); they enroll like everyone else, within the
+ * setup deadline, since until then the password alone guards the account.
+ */
 export function createAdmin(input: NewAccount): Promise<RegisterResult> {
-  return createAccount(input, "admin");
+  return createAccount(input, "admin", setupDeadlineFrom(new Date()));
 }
 
-async function createAccount(input: NewAccount, role: Role): Promise<RegisterResult> {
+/** When an account made or reset by someone else must have finished setup (SETUP_EXPIRES_DAYS). */
+export function setupDeadlineFrom(start: Date): Date {
+  return new Date(start.getTime() + getConfig().setupExpiresDays * 24 * 60 * 60 * 1000);
+}
+
+export function setupExpired(account: Pick<AccountSummary, "enrolledAt" | "setupDeadline">, now = new Date()): boolean {
+  return account.enrolledAt === null && account.setupDeadline !== null && account.setupDeadline <= now;
+}
+
+/** Gives an unenrolled account a new setup deadline (an admin opened it again). */
+export async function reopenSetup(userId: string): Promise<boolean> {
+  const { count } = await getDb().user.updateMany({ where: { id: userId, enrolledAt: null }, data: { setupDeadline: setupDeadlineFrom(new Date()) } });
+  return count === 1;
+}
+
+async function createAccount(input: NewAccount, role: Role, setupDeadline: Date | null = null): Promise<RegisterResult> {
   const passwordHash = await hashPassword(input.password);
   try {
     const row = await getDb().user.create({
-      data: { email: input.email, name: input.name, nameSearch: input.name?.toLowerCase() ?? null, passwordHash, role },
+      data: { email: input.email, name: input.name, nameSearch: input.name?.toLowerCase() ?? null, passwordHash, role, setupDeadline },
       select: summaryFields,
     });
     return { ok: true, user: toSummary(row) };
@@ -51,16 +72,29 @@ async function createAccount(input: NewAccount, role: Role): Promise<RegisterRes
 
 export type PasswordCheck = { ok: true; account: AccountSummary } | { ok: false; userId: string | null };
 
-/**
- * Checks an email and password. A failure carries the account's id (for its activity log) but
- * callers must answer the same way whether or not there was one.
- */
-export async function checkPassword(email: string, password: string): Promise<PasswordCheck> {
+/** What the password step needs to know about an email before comparing: never leaves lib/. */
+export type Credentials = { account: AccountSummary | null; passwordHash: string | undefined };
+
+export async function findCredentials(email: string): Promise<Credentials> {
   const row = await getDb().user.findUnique({ where: { email }, select: { ...summaryFields, passwordHash: true } });
-  const ok = await verifyPassword(row?.passwordHash, password);
-  if (!row || !ok) return { ok: false, userId: row?.id ?? null };
-  const { passwordHash: _omit, ...summary } = row;
-  return { ok: true, account: toSummary(summary) };
+  if (!row) return { account: null, passwordHash: undefined };
+  const { passwordHash, ...summary } = row;
+  return { account: toSummary(summary), passwordHash };
+}
+
+/**
+ * Compares a password (the same argon2 work whether or not the account exists). A failure
+ * carries the account's id (for its activity log) but callers must answer the same way whether
+ * or not there was one.
+ */
+export async function verifyCredentials(credentials: Credentials, password: string): Promise<PasswordCheck> {
+  const ok = await verifyPassword(credentials.passwordHash, password);
+  if (!credentials.account || !ok) return { ok: false, userId: credentials.account?.id ?? null };
+  return { ok: true, account: credentials.account };
+}
+
+export async function checkPassword(email: string, password: string): Promise<PasswordCheck> {
+  return verifyCredentials(await findCredentials(email), password);
 }
 
 /** Replaces the password hash; the caller ends the account's other sessions. */

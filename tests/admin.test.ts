@@ -8,13 +8,13 @@ import { createSession, findActiveSession } from "@/lib/sessions";
 import { confirmEnrollment, getOrCreatePendingEnrollment, verifyTotpForUser } from "@/lib/two-factor";
 import { createAdmin, getResetNotice } from "@/lib/users";
 import { oathtoolCode } from "./support/otp";
-import { newPatient, uniqueEmail } from "./support/users";
+import { newPatient, uniqueEmail, setupOwner } from "./support/users";
 
 async function enrolledPatient() {
   const user = await newPatient();
-  const { secret } = (await getOrCreatePendingEnrollment(user.id))!;
+  const { secret } = (await getOrCreatePendingEnrollment(setupOwner(user.id)))!;
   const now = Math.floor(Date.now() / 1000);
-  await confirmEnrollment(user.id, oathtoolCode(secret, now), now);
+  await confirmEnrollment(setupOwner(user.id), oathtoolCode(secret, now), now);
   const codes = (await issueFirstRecoveryCodes(user.id))!;
   return { user, secret, codes, now };
 }
@@ -35,7 +35,7 @@ describe("admin reset of a patient's enrollment", () => {
     expect(await resetEnrollment(admin, user.id, "Lost phone, identity checked at the front desk")).toEqual({ ok: true });
 
     const row = await getDb().user.findUniqueOrThrow({ where: { id: user.id } });
-    expect(row).toMatchObject({ totpSecret: null, totpPendingSecret: null, enrolledAt: null, totpLastStep: null });
+    expect(row).toMatchObject({ totpSecret: null, enrolledAt: null, totpLastStep: null });
     expect(await getDb().recoveryCode.count({ where: { userId: user.id } })).toBe(0);
     expect(await findActiveSession(laptop)).toBeNull();
     expect(await findActiveSession(phone)).toBeNull();
@@ -47,9 +47,9 @@ describe("admin reset of a patient's enrollment", () => {
     expect(recovery.ok).toBe(false);
 
     // Re-enrolling clears the notice.
-    const { secret: fresh } = (await getOrCreatePendingEnrollment(user.id))!;
+    const { secret: fresh } = (await getOrCreatePendingEnrollment(setupOwner(user.id)))!;
     expect(fresh).not.toBe(secret);
-    expect(await confirmEnrollment(user.id, oathtoolCode(fresh, now + 60), now + 60)).toEqual({ ok: true });
+    expect(await confirmEnrollment(setupOwner(user.id), oathtoolCode(fresh, now + 60), now + 60)).toEqual({ ok: true });
     expect(await getResetNotice(user.id)).toBeNull();
   });
 
@@ -58,8 +58,8 @@ describe("admin reset of a patient's enrollment", () => {
     const { user, now } = await enrolledPatient();
     await resetEnrollment(admin, user.id, "race between sign-in and reset");
     const straggler = await createSession({ userId: user.id, method: "totp", ip: null, userAgent: null });
-    const { secret } = (await getOrCreatePendingEnrollment(user.id))!;
-    expect(await confirmEnrollment(user.id, oathtoolCode(secret, now + 30), now + 30)).toEqual({ ok: true });
+    const { secret } = (await getOrCreatePendingEnrollment(setupOwner(user.id)))!;
+    expect(await confirmEnrollment(setupOwner(user.id), oathtoolCode(secret, now + 30), now + 30)).toEqual({ ok: true });
     expect(await findActiveSession(straggler)).toBeNull();
   });
 

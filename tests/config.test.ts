@@ -38,7 +38,8 @@ describe("configuration", () => {
     expect(config.secureCookies).toBe(false);
     expect(parseConfig({ ...valid, NEXTAUTH_URL: "https://portal.example.org" }).secureCookies).toBe(true);
     expect(config.trustProxyHops).toBe(0);
-    expect(config.limits).toEqual({ codeLockoutAfter: 10, lockoutMinutes: [1, 5, 15, 60], ipAttemptsPer15Min: 100, signUpsPerIpPerHour: 20 });
+    expect(config.limits).toEqual({ codeLockoutAfter: 10, lockoutMinutes: [1, 5, 15, 60], ipAttemptsPer15Min: 100, signUpsPerIpPerHour: 20, unenrolledPasswordFailures: 20 });
+    expect(config.setupExpiresDays).toBe(7);
     expect(parseConfig({ ...valid, LOCKOUT_MINUTES: "2, 10" }).limits.lockoutMinutes).toEqual([2, 10]);
   });
 

@@ -5,13 +5,13 @@ import { renderMessage } from "@/lib/messages";
 import { passSecondFactor } from "@/lib/second-factor";
 import { confirmEnrollment, getOrCreatePendingEnrollment } from "@/lib/two-factor";
 import { oathtoolCode } from "./support/otp";
-import { newPatient } from "./support/users";
+import { newPatient, setupOwner } from "./support/users";
 
 async function enrolled() {
   const user = await newPatient();
-  const { secret } = (await getOrCreatePendingEnrollment(user.id))!;
+  const { secret } = (await getOrCreatePendingEnrollment(setupOwner(user.id)))!;
   const now = Math.floor(Date.now() / 1000);
-  expect(await confirmEnrollment(user.id, oathtoolCode(secret, now), now)).toEqual({ ok: true });
+  expect(await confirmEnrollment(setupOwner(user.id), oathtoolCode(secret, now), now)).toEqual({ ok: true });
   return { userId: user.id, secret };
 }
 

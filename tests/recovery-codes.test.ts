@@ -5,13 +5,13 @@ import { issueFirstRecoveryCodes, issueRecoveryCodes, normalizeRecoveryCode, REC
 import { passSecondFactor } from "@/lib/second-factor";
 import { confirmEnrollment, getOrCreatePendingEnrollment } from "@/lib/two-factor";
 import { oathtoolCode } from "./support/otp";
-import { newPatient } from "./support/users";
+import { newPatient, setupOwner } from "./support/users";
 
 async function enrolled() {
   const user = await newPatient();
-  const { secret } = (await getOrCreatePendingEnrollment(user.id))!;
+  const { secret } = (await getOrCreatePendingEnrollment(setupOwner(user.id)))!;
   const now = Math.floor(Date.now() / 1000);
-  await confirmEnrollment(user.id, oathtoolCode(secret, now), now);
+  await confirmEnrollment(setupOwner(user.id), oathtoolCode(secret, now), now);
   return user.id;
 }
 
@@ -74,7 +74,7 @@ describe("recovery codes", () => {
 
   it("is not accepted while enrolling a phone, where only the new key's code proves the scan", async () => {
     const user = await newPatient();
-    await getOrCreatePendingEnrollment(user.id);
+    await getOrCreatePendingEnrollment(setupOwner(user.id));
     const result = await passSecondFactor({ userId: user.id, purpose: "enroll", code: "abcd-efgh-jkmn", ip: "192.0.2.3" });
     expect(!result.ok && result.message).toBe("codeFormat");
   });

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { confirmEnrollment, getOrCreatePendingEnrollment, verifyTotpForUser } from "@/lib/two-factor";
 import { timeStep } from "@/lib/totp";
 import { oathtoolCode } from "./support/otp";
-import { newPatient } from "./support/users";
+import { newPatient, setupOwner } from "./support/users";
 
 let userId: string;
 let secret: string;
@@ -10,11 +10,11 @@ let enrolledAt: number;
 
 beforeEach(async () => {
   const user = await newPatient();
-  const pending = await getOrCreatePendingEnrollment(user.id);
+  const pending = await getOrCreatePendingEnrollment(setupOwner(user.id));
   userId = user.id;
   secret = pending!.secret;
   enrolledAt = Math.floor(Date.now() / 1000);
-  expect(await confirmEnrollment(userId, oathtoolCode(secret, enrolledAt), enrolledAt)).toEqual({ ok: true });
+  expect(await confirmEnrollment(setupOwner(userId), oathtoolCode(secret, enrolledAt), enrolledAt)).toEqual({ ok: true });
 });
 
 describe("replay protection", () => {

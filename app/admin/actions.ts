@@ -5,6 +5,7 @@ import { entry, type ActionState } from "@/lib/action-state";
 import { getAccountDetail, reasonSchema, resetEnrollment, unlockAccount } from "@/lib/admin";
 import type { Actor } from "@/lib/audit";
 import { getClientIp } from "@/lib/client-ip";
+import { getConfig } from "@/lib/config";
 import { renderMessage } from "@/lib/messages";
 import { passSecondFactor } from "@/lib/second-factor";
 import { requireAdmin } from "@/lib/session";
@@ -32,7 +33,7 @@ export async function resetPatient(_prev: ActionState, formData: FormData): Prom
   if (target.role !== "patient") return { message: "Only patients' two-factor setup can be reset here." };
 
   const code = await passSecondFactor({ userId: actor.id!, purpose: "step-up", code: entry(formData, "code"), ip: actor.ip! });
-  if (!code.ok) return { fieldErrors: { code: renderMessage(code.message).text }, values: { reason: reason.data } };
+  if (!code.ok) return { fieldErrors: { code: renderMessage(code.message, { issuer: getConfig().issuer }).text }, values: { reason: reason.data } };
 
   const result = await resetEnrollment(actor, targetId, reason.data);
   if (!result.ok) return { message: result.message };

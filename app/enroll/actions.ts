@@ -8,6 +8,6 @@ import { replacePendingSecret } from "@/lib/two-factor";
 export async function requestNewKey(): Promise<void> {
   const challenge = await currentChallenge();
   if (!challenge || challenge.purpose !== "enroll") redirect(await signInAgainPath());
-  await replacePendingSecret(challenge.userId);
+  await replacePendingSecret({ userId: challenge.userId, ownerId: challenge.id, kind: "first" });
   redirect("/enroll?new=1");
 }

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CodeForm } from "@/components/code-form";
+import { getClientIp } from "@/lib/client-ip";
 import { getConfig } from "@/lib/config";
 import { AuthenticatorSetup } from "@/components/authenticator-setup";
 import { SignOutButton } from "@/components/sign-out-button";
@@ -22,7 +23,7 @@ export default async function EnrollPage({ searchParams }: Props) {
   if (!challenge || challenge.purpose !== "enroll") {
     redirect((await getCurrentAccount()) ? "/home" : await signInAgainPath());
   }
-  const enrollment = await getOrCreatePendingEnrollment(challenge.userId);
+  const enrollment = await getOrCreatePendingEnrollment({ userId: challenge.userId, ownerId: challenge.id, kind: "first" }, await getClientIp());
   if (!enrollment) redirect("/sign-in?notice=notEnrolling");
 
   const qr = await renderQrDataUrl(enrollment.uri);

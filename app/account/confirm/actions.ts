@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { entry, type ActionState } from "@/lib/action-state";
 import { getClientIp } from "@/lib/client-ip";
+import { getConfig } from "@/lib/config";
 import { messages, renderMessage } from "@/lib/messages";
 import { checkPasswordBudget, passPasswordStep } from "@/lib/password-step";
 import { passSecondFactor } from "@/lib/second-factor";
@@ -29,7 +30,7 @@ export async function confirmItsYou(_prev: ActionState, formData: FormData): Pro
   }
 
   const second = await passSecondFactor({ userId: account.id, purpose: "step-up", code: entry(formData, "code"), ip });
-  if (!second.ok) return { fieldErrors: { code: renderMessage(second.message).text } };
+  if (!second.ok) return { fieldErrors: { code: renderMessage(second.message, { issuer: getConfig().issuer }).text } };
 
   await markStepUp(session.id);
   redirect(next);

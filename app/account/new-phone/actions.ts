@@ -4,10 +4,10 @@ import { redirect } from "next/navigation";
 import { entry, type ActionState } from "@/lib/action-state";
 import { revokeChallengesOf } from "@/lib/challenge";
 import { getClientIp } from "@/lib/client-ip";
+import { getConfig } from "@/lib/config";
 import { renderMessage } from "@/lib/messages";
 import { passSecondFactor } from "@/lib/second-factor";
 import { recordEvent } from "@/lib/security-events";
-import { endSessionsOf } from "@/lib/sessions";
 import { requireStepUp } from "@/lib/step-up";
 import { replacePendingSecret } from "@/lib/two-factor";
 
@@ -18,16 +18,23 @@ import { replacePendingSecret } from "@/lib/two-factor";
 export async function confirmNewPhone(_prev: ActionState, formData: FormData): Promise<ActionState> {
   const { account, session } = await requireStepUp("/account/new-phone");
   const ip = await getClientIp();
-  const result = await passSecondFactor({ userId: account.id, purpose: "new-phone", code: entry(formData, "code"), ip });
-  if (!result.ok) return { fieldErrors: { code: renderMessage(result.message).text } };
+  const result = await passSecondFactor({
+    userId: account.id,
+    purpose: "new-phone",
+    code: entry(formData, "code"),
+    ip,
+    keyOwnerId: session.id,
+    keepSessionId: session.id,
+  });
+  if (!result.ok) return { fieldErrors: { code: renderMessage(result.message, { issuer: getConfig().issuer }).text } };
+  // Other sessions ended in the same transaction as the key swap (lib/two-factor.ts).
   await revokeChallengesOf(account.id);
   await recordEvent("new-phone", account.id, ip);
-  if ((await endSessionsOf(account.id, session.id, "new-phone")) > 0) await recordEvent("sessions-ended", account.id, ip);
   redirect("/account/recovery-codes");
 }
 
 export async function requestNewPhoneKey(): Promise<void> {
-  const { account } = await requireStepUp("/account/new-phone");
-  await replacePendingSecret(account.id, "new-phone");
+  const { account, session } = await requireStepUp("/account/new-phone");
+  await replacePendingSecret({ userId: account.id, ownerId: session.id, kind: "new-phone" });
   redirect("/account/new-phone?new=1");
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthenticatorSetup } from "@/components/authenticator-setup";
+import { getClientIp } from "@/lib/client-ip";
 import { renderQrDataUrl } from "@/lib/qr";
 import { requireStepUp } from "@/lib/step-up";
 import { getOrCreatePendingEnrollment } from "@/lib/two-factor";
@@ -13,8 +14,8 @@ export const metadata: Metadata = { title: "Set up a new phone" };
 type Props = { searchParams: Promise<{ new?: string }> };
 
 export default async function NewPhonePage({ searchParams }: Props) {
-  const { account } = await requireStepUp("/account/new-phone");
-  const enrollment = await getOrCreatePendingEnrollment(account.id, "new-phone");
+  const { account, session } = await requireStepUp("/account/new-phone");
+  const enrollment = await getOrCreatePendingEnrollment({ userId: account.id, ownerId: session.id, kind: "new-phone" }, await getClientIp());
   if (!enrollment) redirect("/home");
   const qr = await renderQrDataUrl(enrollment.uri);
   const { new: replaced } = await searchParams;
