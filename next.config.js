@@ -5,7 +5,9 @@ const SENSITIVE = ["/enroll", "/sign-in/:path*", "/sign-up", "/home", "/account/
 
 const securityHeaders = [
   { key: "X-Frame-Options", value: "DENY" },
-  { key: "Referrer-Policy", value: "no-referrer" },
+  // Nothing leaves for other sites; same-origin requests keep their Origin, which a form posted
+  // before the page's scripts load needs (with no-referrer, browsers send "Origin: null").
+  { key: "Referrer-Policy", value: "same-origin" },
   { key: "X-Content-Type-Options", value: "nosniff" },
 ];
 

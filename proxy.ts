@@ -4,8 +4,12 @@ import { messages } from "@/lib/messages";
 /** Every form here is a few hundred bytes; anything far larger is refused before it is parsed. */
 const MAX_POST_BYTES = 64 * 1024;
 
+const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** A small page of its own (title, language, one clear sentence, a way back), never a blank 500. */
 function refuse(status: number, text: string) {
-  return new NextResponse(text, { status, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>That request could not be handled</title></head><body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 2rem auto; padding: 0 1rem; line-height: 1.5"><h1>That request could not be handled</h1><p>${escapeHtml(text)}</p><p><a href="/sign-in">Go to the sign-in page</a></p></body></html>`;
+  return new NextResponse(body, { status, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
 }
 
 /** The host of an Origin header; null for "null" or anything unparsable (never equal to a host). */
@@ -61,11 +65,14 @@ function checkPost(request: NextRequest): NextResponse | null {
   if (declared === null && request.body !== null) return refuse(411, "Length required.");
   if (declared !== null && (!Number.isFinite(length) || length > MAX_POST_BYTES)) return refuse(413, messages.formTooLarge);
 
-  // Server actions are same-origin only. Next.js checks this too, but fails with a 500.
+  // Every form here posts to its own site (with or without JavaScript). Next.js checks server
+  // actions too, but answers a foreign or "null" origin with a bare 500.
   const origin = request.headers.get("origin");
-  if (request.headers.has("next-action") && origin) {
+  if (origin) {
     const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-    if (host && originHost(origin) !== host) return refuse(403, "Cross-site form submissions are not accepted.");
+    if (host && originHost(origin) !== host) {
+      return refuse(403, "Forms can only be sent from this portal's own pages. Please open the page again and send the form from there.");
+    }
   }
   return null;
 }

@@ -8,7 +8,11 @@
  * lock's end into the past in the database and carries on, until 24 simulated hours have passed;
  * after that, locks are left in place. Prints what an attacker would get.
  *
- *   npm run build && npx tsx bench/attack-codes.ts [--attempts 10000]
+ * The clock-hint scenario stands in for a guesser's luck: every 50th guess is a code that belongs to
+ * a step 2 to 10 steps ahead (from oathtool), which the server answers "your clock is fast"; the
+ * script then sends that very code again when its step comes due, as a guesser would.
+ *
+ *   npm run build && npx tsx bench/attack-codes.ts [--attempts 10000] [--only hints]
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -22,12 +26,15 @@ const attempts = Number(process.argv[process.argv.indexOf("--attempts") + 1]) ||
 const SIMULATED_HOURS = 24;
 const PASSWORD = "attack bench password";
 
-type Scenario = { name: string; trustProxyHops: number; spoof: boolean };
+type Scenario = { name: string; id: string; trustProxyHops: number; spoof: boolean; hints?: boolean };
+const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
 const scenarios: Scenario[] = [
-  { name: "one address", trustProxyHops: 0, spoof: false },
-  { name: "spoofed X-Forwarded-For, no proxy trusted", trustProxyHops: 0, spoof: true },
-  { name: "many addresses through a trusted proxy (TRUST_PROXY_HOPS=1)", trustProxyHops: 1, spoof: true },
-];
+  { id: "one", name: "one address", trustProxyHops: 0, spoof: false },
+  { id: "spoof", name: "spoofed X-Forwarded-For, no proxy trusted", trustProxyHops: 0, spoof: true },
+  { id: "proxy", name: "many addresses through a trusted proxy (TRUST_PROXY_HOPS=1)", trustProxyHops: 1, spoof: true },
+  { id: "hints", name: "one address, clock hints sent again when due", trustProxyHops: 0, spoof: false, hints: true },
+].filter((s) => !only || s.id === only);
+const HINT_EVERY = 50;
 
 const codeAt = (secret: string, epoch: number) =>
   execFileSync("oathtool", ["--totp", "-b", "-N", `@${Math.floor(epoch)}`, secret], { encoding: "utf8" }).trim();
@@ -117,14 +124,35 @@ async function run(scenario: Scenario, index: number) {
     let validStep = -1;
     let valid = new Set<string>();
     let csrfToken = "";
+    // Clock-hint scenario: codes answered "clock fast", waiting for their step; and what became of them.
+    const hinted: { code: string; step: number }[] = [];
+    const hintStats = { offered: 0, hinted: 0, resent: 0, resentCompared: 0, resentAccepted: 0 };
     for (let i = 0; i < attempts; i++) {
       const now = Date.now() / 1000;
-      if (Math.floor(now / 30) !== validStep) {
-        validStep = Math.floor(now / 30);
+      const step = Math.floor(now / 30);
+      if (step !== validStep) {
+        validStep = step;
         valid = new Set([-2, -1, 0, 1, 2].map((o) => codeAt(secret, now + o * 30)));
       }
       let guess = String(randomBytes(4).readUInt32BE() % 1_000_000).padStart(6, "0");
       while (valid.has(guess)) guess = String((Number(guess) + 1) % 1_000_000).padStart(6, "0");
+      let resending: { code: string; step: number } | null = null;
+      let aheadSteps = 0;
+      if (scenario.hints) {
+        while (hinted.length > 0 && hinted[0]!.step < step - 1) hinted.shift();
+        if (hinted.length > 0 && hinted[0]!.step <= step + 1) {
+          resending = hinted.shift()!;
+          guess = resending.code;
+          hintStats.resent += 1;
+        } else if (i % HINT_EVERY === 0) {
+          aheadSteps = 2 + (randomBytes(1)[0]! % 9);
+          const ahead = codeAt(secret, now + aheadSteps * 30);
+          if (!valid.has(ahead)) {
+            guess = ahead;
+            hintStats.offered += 1;
+          } else aheadSteps = 0;
+        }
+      }
 
       csrfToken ||= (await context.request.get(`${base}/api/auth/csrf`).then((r) => r.json())).csrfToken;
       const response = await context.request.post(`${base}/api/auth/callback/totp`, {
@@ -135,6 +163,19 @@ async function run(scenario: Scenario, index: number) {
       const error = new URL(url).searchParams.get("error") ?? "signed-in";
       const key = error.split(":")[0]!;
       outcomes[key] = (outcomes[key] ?? 0) + 1;
+      if (aheadSteps > 0 && key === "clockDrift") {
+        hintStats.hinted += 1;
+        hinted.push({ code: guess, step: step + aheadSteps });
+        hinted.sort((a, b) => a.step - b.step);
+      }
+      if (resending && (key === "locked" || key === "tooManyAttempts")) {
+        // Paused before it was compared: try it again once the pause is over, while it is still due.
+        hinted.unshift(resending);
+        hintStats.resent -= 1;
+      } else if (resending) {
+        hintStats.resentCompared += 1;
+        if (key === "signed-in") hintStats.resentAccepted += 1;
+      }
 
       if (key === "challengeExpired") {
         await passPassword(context, base, email);
@@ -166,6 +207,13 @@ async function run(scenario: Scenario, index: number) {
     console.log(`codes the server actually compared: ${compared}`);
     console.log(`attempts before the first lockout: ${firstLockoutAfter ?? "none"}`);
     console.log(`answers: ${JSON.stringify(outcomes)}`);
+    if (scenario.hints) {
+      console.log(
+        `clock hints: ${hintStats.offered} future codes sent, ${hintStats.hinted} answered with the hint, ${hintStats.resent} sent again when due, ` +
+          `${hintStats.resentCompared} of those compared, ${hintStats.resentAccepted} accepted`,
+      );
+    }
+    console.log(`codes compared per simulated day: ${Math.round(compared / Math.max(simulatedMs / 86_400_000, 1 / 24))}`);
     console.log(`lockouts seen, in order: ${lockouts.slice(0, 12).join(", ")}${lockouts.length > 12 ? `, … (${lockouts.length} in all)` : ""}`);
     return outcomes["signed-in"] ?? 0;
   } finally {

@@ -1,28 +1,40 @@
 "use client";
 
-import { useState, useTransition, type FormEvent } from "react";
+import { useState, useTransition, type FormEvent, type MouseEvent } from "react";
 import { signIn } from "next-auth/react";
 import { renderMessage } from "@/lib/messages";
 import { CodeInput } from "./code-input";
 
 /**
  * The second factor: posts the code to NextAuth's "totp" credentials provider, which checks it
- * against the challenge this browser got from the password step (or from sign-up).
+ * against the challenge this browser got from the password step (or from sign-up). Without
+ * JavaScript the same form posts straight to NextAuth with its CSRF token; a refusal comes back
+ * to this page as `?error=` (app/sign-in/retry) and is shown the same way.
  */
 export function CodeForm({
   submitLabel,
   onSuccessPath,
-  allowRecovery = false,
+  recoverySwitch,
   issuer,
+  csrfToken,
+  initialError,
+  initialRecovery = false,
 }: {
   submitLabel: string;
   onSuccessPath: string;
-  allowRecovery?: boolean;
+  /** Offer a recovery code instead: the pages that switch modes when JavaScript is off. */
+  recoverySwitch?: { recoveryHref: string; appHref: string };
   issuer: string;
+  /** NextAuth's CSRF token for a post without JavaScript (null: JavaScript fetches it). */
+  csrfToken: string | null;
+  /** An encoded message from a refused post without JavaScript. */
+  initialError?: string;
+  initialRecovery?: boolean;
 }) {
-  const [message, setMessage] = useState<string | null>(null);
-  const [expired, setExpired] = useState(false);
-  const [recovery, setRecovery] = useState(false);
+  const initial = initialError ? renderMessage(initialError, { issuer }) : null;
+  const [message, setMessage] = useState<string | null>(initial?.text ?? null);
+  const [expired, setExpired] = useState(initial?.key === "challengeExpired" || initial?.key === "notEnrolling");
+  const [recovery, setRecovery] = useState(initialRecovery);
   const [pending, startTransition] = useTransition();
 
   function submit(event: FormEvent<HTMLFormElement>) {
@@ -46,8 +58,15 @@ export function CodeForm({
     });
   }
 
+  function toggleRecovery(event: MouseEvent<HTMLAnchorElement>) {
+    event.preventDefault();
+    setRecovery(!recovery);
+  }
+
   return (
-    <form onSubmit={submit} noValidate>
+    <form method="post" action="/api/auth/callback/totp" onSubmit={submit} noValidate>
+      {csrfToken && <input type="hidden" name="csrfToken" value={csrfToken} />}
+      <input type="hidden" name="callbackUrl" value={onSuccessPath} />
       <div className="alert" role="status" aria-live="assertive" aria-atomic="true">
         {message}
         {expired && (
@@ -61,10 +80,10 @@ export function CodeForm({
       <button type="submit" disabled={pending} aria-disabled={pending}>
         {pending ? "Checking…" : submitLabel}
       </button>
-      {allowRecovery && (
-        <button type="button" className="link-button" onClick={() => setRecovery(!recovery)}>
+      {recoverySwitch && (
+        <a className="link-button" href={recovery ? recoverySwitch.appHref : recoverySwitch.recoveryHref} onClick={toggleRecovery}>
           {recovery ? "Use the code from my app instead" : "Lost your phone? Use a recovery code"}
-        </button>
+        </a>
       )}
     </form>
   );

@@ -17,3 +17,11 @@ export function entry(formData: FormData, name: string): unknown {
   const value = formData.get(name);
   return value === null ? undefined : value;
 }
+
+/**
+ * A server action is a public endpoint: a forged request can hand it anything as `formData`. Read
+ * fields through this, and a non-form body is simply an empty form (a clear message, never a 500).
+ */
+export function formOf(value: unknown): FormData {
+  return value instanceof FormData ? value : new FormData();
+}

@@ -93,7 +93,8 @@ export const reasonSchema = z
   .transform((s) => s.normalize("NFKC").trim().replace(/\s+/g, " "))
   .refine((s) => s.length >= 5, { error: "Give a reason of at least 5 characters: it is shown to the patient and kept in the audit log." })
   .refine((s) => s.length <= 500, { error: "Keep the reason under 500 characters." })
-  .refine((s) => !/\p{Cc}/u.test(s), { error: "The reason can't contain control characters." });
+  .refine((s) => !/\p{Cc}/u.test(s), { error: "The reason can't contain control characters." })
+  .refine((s) => !/(?![\u200C\u200D])\p{Cf}/u.test(s), { error: "The reason can't contain invisible formatting characters." });
 
 export type AdminResult = { ok: true } | { ok: false; message: string };
 
@@ -133,6 +134,22 @@ export async function resetEnrollment(actor: Actor, targetId: string, reason: st
     db.userSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now, endReason: "enrollment-reset" } }),
     db.securityEvent.create({ data: { type: "enrollment-reset" satisfies EventType, userId: target.id, ip: actor.ip, detail: reason.slice(0, 200) } }),
     auditEntryCreate(actor, "enrollment-reset", target, reason),
+  ]);
+  return { ok: true };
+}
+
+/**
+ * Gives an account that has not set up its authenticator a new setup deadline (for example an
+ * admin made at the console who missed it). Enrolled accounts are left alone.
+ */
+export async function reopenSetup(actor: Actor, targetId: string): Promise<AdminResult> {
+  const db = getDb();
+  const target = await db.user.findUnique({ where: { id: targetId }, select: { id: true, email: true, enrolledAt: true } });
+  if (!target) return { ok: false, message: "No such account." };
+  if (target.enrolledAt) return { ok: false, message: "This account has already set up two-step sign-in." };
+  await db.$transaction([
+    db.user.update({ where: { id: target.id }, data: { setupDeadline: setupDeadlineFrom(new Date()) } }),
+    auditEntryCreate(actor, "setup-reopened", target),
   ]);
   return { ok: true };
 }

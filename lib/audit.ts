@@ -8,6 +8,7 @@ export const AUDIT_ACTIONS = {
   "enrollment-reset": "Reset two-step sign-in",
   "account-unlocked": "Unlocked account",
   "admin-created": "Created admin",
+  "setup-reopened": "Gave more time to set up",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

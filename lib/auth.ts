@@ -9,7 +9,8 @@ import { getConfig } from "./config";
 import type { MessageKey } from "./messages";
 import { passSecondFactor } from "./second-factor";
 import { recordEvent } from "./security-events";
-import { createSession, endSession, type SignInMethod } from "./sessions";
+import { logError, logWarning } from "./log";
+import { createSession, endSession, findActiveSession, type SignInMethod } from "./sessions";
 import { getAccount } from "./users";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
@@ -17,6 +18,14 @@ export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 /** NextAuth's own cookie name for the session JWT. */
 export function sessionCookieName(): string {
   return `${getConfig().secureCookies ? "__Secure-" : ""}next-auth.session-token`;
+}
+
+/** A session cookie whose row has ended (signed out, password changed, reset) or expired. */
+class SessionEnded extends Error {}
+
+async function isSessionLive(sid: string): Promise<boolean> {
+  const session = await findActiveSession(sid);
+  return session !== null && Date.now() - session.createdAt.getTime() <= SESSION_MAX_AGE_SECONDS * 1000;
 }
 
 /** Thrown from authorize(); NextAuth hands the message to the client, which renders it. */
@@ -59,7 +68,7 @@ async function authorizeSafely(rawCode: unknown) {
     return await authorizeCode(rawCode);
   } catch (error) {
     if (error instanceof CodeStepError) throw error;
-    console.error(`[auth] code step failed: ${error instanceof Error ? error.name : "unknown error"}`);
+    logError("auth", "code step failed:", error instanceof Error ? error.name : "unknown error");
     throw new CodeStepError("somethingWrong" satisfies MessageKey);
   }
 }
@@ -79,7 +88,8 @@ export function getAuthOptions(): NextAuthOptions {
     secret: config.authSecret,
     useSecureCookies: config.secureCookies,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
-    pages: { signIn: "/sign-in", error: "/sign-in" },
+    // A code refused without JavaScript comes back through app/sign-in/retry to the step it came from.
+    pages: { signIn: "/sign-in", error: "/sign-in/retry" },
     providers: [
       CredentialsProvider({
         id: "totp",
@@ -93,7 +103,11 @@ export function getAuthOptions(): NextAuthOptions {
         if (user) {
           token.uid = user.id;
           token.sid = await startSession(user.id, user.method ?? "totp");
+          return token;
         }
+        // NextAuth's own /api/auth/session must not call an ended session live, nor renew its
+        // cookie: throwing here makes it answer "no session" and clear the cookie.
+        if (typeof token.sid !== "string" || !(await isSessionLive(token.sid))) throw new SessionEnded();
         return token;
       },
       session({ session, token }) {
@@ -109,9 +123,13 @@ export function getAuthOptions(): NextAuthOptions {
       },
     },
     logger: {
-      // NextAuth's default logger prints error metadata, which can include request bodies.
-      error: (code) => console.error(`[auth] ${code}`),
-      warn: (code) => console.warn(`[auth] ${code}`),
+      // NextAuth's default logger prints error metadata, which can include request bodies; only
+      // the code is written, cleaned of control characters.
+      error: (code, metadata) => {
+        if (metadata instanceof SessionEnded) return;
+        logError("auth", code);
+      },
+      warn: (code) => logWarning("auth", code),
       debug: () => {},
     },
   };

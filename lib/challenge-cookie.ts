@@ -1,5 +1,6 @@
 import "server-only";
 import { cookies } from "next/headers";
+import { ensureCsrfCookie } from "./auth-csrf";
 import { createChallenge, findChallenge, revokeChallenge } from "./challenge";
 import { getConfig } from "./config";
 
@@ -35,6 +36,8 @@ export async function startSecondFactor(user: { id: string; enrolledAt: Date | n
   const purpose = user.enrolledAt ? "sign-in" : "enroll";
   const { token, maxAge } = await createChallenge(user.id, purpose);
   await setChallengeCookie(token, maxAge);
+  // The code form posts to NextAuth even without JavaScript; it needs this to carry the CSRF token.
+  await ensureCsrfCookie();
   return purpose === "sign-in" ? "/sign-in/code" : "/enroll";
 }
 

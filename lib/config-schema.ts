@@ -102,6 +102,26 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Over plain http no cookie can be Secure. In production the address must be stated, not defaulted
+ * (a default of http://localhost behind a TLS proxy silently drops the Secure flag), and be https;
+ * the only exception is a trial on this machine itself, which `npm run setup` writes into .env.local.
+ */
+function checkProductionAddress(appUrl: URL, explicit: boolean): void {
+  if (!explicit) {
+    throw new ConfigError([
+      "NEXTAUTH_URL is not set: in production set it to the portal's public https address (for example https://portal.example-clinic.org), so that links and Secure cookies use it.",
+    ]);
+  }
+  if (appUrl.protocol === "https:") return;
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(appUrl.hostname);
+  if (!loopback) {
+    throw new ConfigError([
+      `NEXTAUTH_URL is ${appUrl.origin}: in production the portal must be served over https (for example https://portal.example-clinic.org), so that its cookies are Secure.`,
+    ]);
+  }
+}
+
 /** Validates an environment; throws a ConfigError whose message says how to fix each problem. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
   const blankToUndefined = Object.fromEntries(
@@ -113,13 +133,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const e = result.data;
   const appUrl = new URL(e.NEXTAUTH_URL);
-  // Over plain http no cookie can be Secure; that is only acceptable on this machine itself.
-  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(appUrl.hostname);
-  if (e.NODE_ENV === "production" && appUrl.protocol !== "https:" && !loopback) {
-    throw new ConfigError([
-      `NEXTAUTH_URL is ${appUrl.origin}: in production the portal must be served over https (for example https://portal.example-clinic.org), so that its cookies are Secure.`,
-    ]);
-  }
+  if (e.NODE_ENV === "production") checkProductionAddress(appUrl, blankToUndefined.NEXTAUTH_URL !== undefined);
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,

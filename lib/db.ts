@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaClient } from "@/generated/prisma/client";
 import { getConfig } from "./config";
+import { protectSqliteFile } from "./sqlite-file";
 
 const BUSY_TIMEOUT_MS = 5_000;
 
@@ -16,6 +17,7 @@ function createClient(): PrismaClient {
   // WAL lets readers carry on while one request writes; the mode is stored in the file, so
   // setting it once per process is enough. The busy timeout makes a second writer wait
   // instead of failing with "database is locked".
+  protectSqliteFile(sqlitePath(url));
   const raw = new Database(sqlitePath(url), { timeout: BUSY_TIMEOUT_MS });
   raw.pragma("journal_mode = WAL");
   raw.close();

@@ -6,7 +6,7 @@ export const messages = {
   passwordTooLong: "Use at most 128 characters for your password.",
   passwordMissing: "Enter your password.",
   nameTooLong: "Keep your name under 100 characters.",
-  nameInvalid: "Your name can't contain control characters.",
+  nameInvalid: "Your name can't contain control characters or invisible formatting characters.",
   emailTaken: "This email address can't be used for a new account. If it's yours, sign in instead.",
   signInFailed: "That email and password don't match an account. Check them and try again.",
   codeFormat: "Enter the 6-digit code from your authenticator app.",

@@ -4,7 +4,9 @@ import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { SESSION_MAX_AGE_SECONDS, sessionCookieName } from "./auth";
+import { getClientIp } from "./client-ip";
 import { getConfig } from "./config";
+import { recordEvent } from "./security-events";
 import { endSession, findActiveSession, type ActiveSession } from "./sessions";
 import { getAccount, type AccountSummary } from "./users";
 
@@ -15,11 +17,16 @@ export type CurrentSession = { account: AccountSummary; session: ActiveSession }
  * The JWT cookie only names the session; the row must still be open (not signed out, not ended
  * by a password change) and the account still enrolled, checked in the database every time.
  */
-export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
+async function sessionIdFromCookie(): Promise<{ sid: string; uid: string | null } | null> {
   const raw = (await cookies()).get(sessionCookieName())?.value;
   if (!raw || raw.length > 8192) return null;
   const token = await decode({ token: raw, secret: getConfig().authSecret }).catch(() => null);
-  const sid = typeof token?.sid === "string" ? token.sid : null;
+  if (typeof token?.sid !== "string") return null;
+  return { sid: token.sid, uid: typeof token.uid === "string" ? token.uid : null };
+}
+
+export const getCurrentSession = cache(async (): Promise<CurrentSession | null> => {
+  const sid = (await sessionIdFromCookie())?.sid;
   if (!sid) return null;
   const session = await findActiveSession(sid);
   if (!session) return null;
@@ -31,6 +38,17 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession | null> 
   if (!account?.enrolledAt) return null;
   return { account, session };
 });
+
+/** Sign-out: the session row ends (so a copied cookie stops working too) and the cookie goes. */
+export async function endCurrentSession(reason: string): Promise<void> {
+  const current = await sessionIdFromCookie();
+  if (current) {
+    await endSession(current.sid, reason);
+    if (current.uid) await recordEvent("signed-out", current.uid, await getClientIp());
+  }
+  const jar = await cookies();
+  if (jar.has(sessionCookieName())) jar.delete({ name: sessionCookieName(), path: "/", secure: getConfig().secureCookies, httpOnly: true, sameSite: "lax" });
+}
 
 export async function getCurrentAccount(): Promise<AccountSummary | null> {
   return (await getCurrentSession())?.account ?? null;

@@ -48,12 +48,6 @@ export function setupExpired(account: Pick<AccountSummary, "enrolledAt" | "setup
   return account.enrolledAt === null && account.setupDeadline !== null && account.setupDeadline <= now;
 }
 
-/** Gives an unenrolled account a new setup deadline (an admin opened it again). */
-export async function reopenSetup(userId: string): Promise<boolean> {
-  const { count } = await getDb().user.updateMany({ where: { id: userId, enrolledAt: null }, data: { setupDeadline: setupDeadlineFrom(new Date()) } });
-  return count === 1;
-}
-
 async function createAccount(input: NewAccount, role: Role, setupDeadline: Date | null = null): Promise<RegisterResult> {
   const passwordHash = await hashPassword(input.password);
   try {

@@ -33,6 +33,9 @@ export const nameSchema = z
   .transform((s) => s.normalize("NFKC").trim().replace(/\s+/g, " "))
   .refine((s) => chars(s) <= 100, { error: messages.nameTooLong })
   .refine((s) => !/\p{Cc}/u.test(s), { error: messages.nameInvalid })
+  // Format characters (bidi overrides and isolates, invisible joiners) can make a name display as
+  // something else in the admin pages. ZWNJ and ZWJ stay: Persian and Indic names need them.
+  .refine((s) => !/(?![\u200C\u200D])\p{Cf}/u.test(s), { error: messages.nameInvalid })
   .transform((s) => (s === "" ? null : s));
 
 export const signUpSchema = z.object({

@@ -5,6 +5,7 @@
  *   npm run admin -- list-users [--query TEXT] [--limit N]
  *   npm run admin -- reset --email EMAIL --reason "TEXT"
  *   npm run admin -- unlock --email EMAIL
+ *   npm run admin -- reopen-setup --email EMAIL
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -19,7 +20,9 @@ const USAGE = `Usage: npm run admin -- <command> [options]
   list-users [--query TEXT] [--limit N]      Accounts whose email or name starts with TEXT (default: all, 50).
   reset --email EMAIL --reason "TEXT"        Reset a patient's two-step sign-in: secrets and recovery codes
                                              removed, all sessions ended, re-enrollment at next sign-in.
-  unlock --email EMAIL                       End a sign-in lockout early.`;
+  unlock --email EMAIL                       End a sign-in lockout early.
+  reopen-setup --email EMAIL                 Give an account that has not set up two-step sign-in
+                                             another SETUP_EXPIRES_DAYS to do so.`;
 
 class UsageError extends Error {}
 
@@ -147,6 +150,13 @@ async function main() {
       const target = await account();
       await admin.unlockAccount(actor, target.id);
       console.log(`${target.email} unlocked.`);
+      return;
+    }
+    case "reopen-setup": {
+      const target = await account();
+      const result = await admin.reopenSetup(actor, target.id);
+      if (!result.ok) throw new UsageError(result.message);
+      console.log(`${target.email} can set up two-step sign-in again.`);
       return;
     }
     default:

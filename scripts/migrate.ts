@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { protectSqliteFile } from "../lib/sqlite-file";
 
 const repoRoot = path.resolve(__dirname, "..");
 
@@ -10,6 +11,7 @@ const repoRoot = path.resolve(__dirname, "..");
  */
 export function migrateDatabase(databaseUrl: string): void {
   const file = path.resolve(databaseUrl.replace(/^file:/, ""));
+  protectSqliteFile(file);
   const run = spawnSync(path.join(repoRoot, "node_modules", ".bin", "prisma"), ["migrate", "deploy"], {
     cwd: repoRoot,
     env: { ...process.env, DATABASE_URL: `file:${file}`, CHECKPOINT_DISABLE: "1", PRISMA_HIDE_UPDATE_MESSAGE: "1" },
@@ -22,4 +24,5 @@ export function migrateDatabase(databaseUrl: string): void {
   const db = new Database(file);
   db.pragma("journal_mode = WAL");
   db.close();
+  protectSqliteFile(file);
 }

@@ -93,5 +93,16 @@ describe("admin console", () => {
 
     const unlock = admin(["unlock", "--email", "pat@example.test"]);
     expect(unlock.out).toContain("pat@example.test unlocked.");
+
+    // The reset patient has not set up again: the deadline can be extended, audited.
+    const write = new Database(dbFile);
+    write.prepare(`UPDATE "User" SET "setupDeadline" = ? WHERE id = 'p1'`).run(new Date(Date.now() - 1000).toISOString());
+    write.close();
+    const reopen = admin(["reopen-setup", "--email", "pat@example.test"]);
+    expect(reopen.err).toBe("");
+    expect(reopen.out).toContain("can set up two-step sign-in again");
+    const [deadline] = query<{ setupDeadline: string }>(`SELECT setupDeadline FROM "User" WHERE id = 'p1'`);
+    expect(new Date(deadline!.setupDeadline).getTime()).toBeGreaterThan(Date.now() + 6 * 24 * 3600 * 1000);
+    expect(query(`SELECT 1 FROM "AuditEntry" WHERE action = 'setup-reopened' AND targetEmail = 'pat@example.test'`)).toHaveLength(1);
   });
 });

@@ -134,6 +134,27 @@ describe("the audit log is append-only", () => {
     await expect(db.auditEntry.deleteMany({ where: { actorEmail: admin.email } })).rejects.toThrow(/append-only/);
     expect((await listAudit({ admin: admin.email }))[0]?.reason).toBe("append-only check");
   });
+
+  it("refuses INSERT OR REPLACE and REPLACE over an existing entry, which would delete it without a DELETE", async () => {
+    const admin = await anAdmin();
+    const { user } = await enrolledPatient();
+    await resetEnrollment(admin, user.id, "original reason");
+    const db = getDb();
+    const [entry] = await listAudit({ admin: admin.email });
+    for (const verb of ["INSERT OR REPLACE", "REPLACE"]) {
+      await expect(
+        db.$executeRawUnsafe(
+          `${verb} INTO "AuditEntry" ("id", "at", "actorEmail", "action", "via") VALUES (?, CURRENT_TIMESTAMP, 'forger@example.test', 'account-unlocked', 'web')`,
+          entry!.id,
+        ),
+      ).rejects.toThrow(/append-only/);
+    }
+    const after = await listAudit({ admin: admin.email });
+    expect(after[0]).toMatchObject({ id: entry!.id, reason: "original reason", actorEmail: admin.email });
+    // Ordinary appends still work.
+    await unlockAccount(admin, user.id);
+    expect(await listAudit({ admin: admin.email })).toHaveLength(2);
+  });
 });
 
 describe("patient search", () => {

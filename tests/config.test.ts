@@ -43,8 +43,10 @@ describe("configuration", () => {
     expect(parseConfig({ ...valid, LOCKOUT_MINUTES: "2, 10" }).limits.lockoutMinutes).toEqual([2, 10]);
   });
 
-  it("requires https in production except on this machine", () => {
-    const prod = { ...valid, NODE_ENV: "production" };
+  it("requires an explicit https address in production, except a trial on this machine", () => {
+    const { NEXTAUTH_URL: _default, ...noUrl } = valid as Record<string, string>;
+    const prod = { ...noUrl, NODE_ENV: "production" };
+    expect(problems(prod)[0]).toContain("NEXTAUTH_URL is not set");
     expect(problems({ ...prod, NEXTAUTH_URL: "http://portal.example.org" })[0]).toContain("must be served over https");
     expect(problems({ ...prod, NEXTAUTH_URL: "http://localhost:3000" })).toEqual([]);
     expect(parseConfig({ ...prod, NEXTAUTH_URL: "https://portal.example.org" }).secureCookies).toBe(true);

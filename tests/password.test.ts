@@ -39,12 +39,19 @@ describe("sign-up input", () => {
     ["SQL-ish email", { email: "' OR 1=1 --" }, "email", messages.emailInvalid],
     ["a 10 MB email", { email: `${"a".repeat(10 * 1024 * 1024)}@x.org` }, "email", messages.emailTooLong],
     ["a control character in the name", { name: "Ann\u0007" }, "name", messages.nameInvalid],
+    ["a right-to-left override in the name", { name: "Ann \u202Egnp.exe" }, "name", messages.nameInvalid],
+    ["a bidi isolate in the name", { name: "\u2067Ann\u2069" }, "name", messages.nameInvalid],
+    ["an invisible soft hyphen and word joiner", { name: "An\u00ADn\u2060" }, "name", messages.nameInvalid],
     ["a 101-character name", { name: "n".repeat(101) }, "name", messages.nameTooLong],
   ])("rejects %s with a clear message", (_label, override, field, message) => {
     const result = signUpSchema.safeParse({ ...base, ...override });
     expect(result.success).toBe(false);
     const issue = result.error!.issues.find((i) => i.path[0] === field);
     expect(issue?.message).toBe(message);
+  });
+
+  it("keeps the joiners that Persian and Indic names need", () => {
+    expect(signUpSchema.parse({ ...base, name: "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645" }).name).toContain("\u200C");
   });
 
   it("allows 8 and 128 characters, counted as characters rather than bytes", () => {

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { entry, type ActionState } from "@/lib/action-state";
+import { entry, type ActionState, formOf } from "@/lib/action-state";
 import { getAccountDetail, reasonSchema, resetEnrollment, unlockAccount } from "@/lib/admin";
 import type { Actor } from "@/lib/audit";
 import { getClientIp } from "@/lib/client-ip";
@@ -22,6 +22,7 @@ const targetOf = (formData: FormData) => {
 
 /** Needs a reason and the admin's own current code: a reset is how attackers get around 2FA. */
 export async function resetPatient(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  formData = formOf(formData);
   const actor = await currentActor();
   const targetId = targetOf(formData);
   const reason = reasonSchema.safeParse(entry(formData, "reason"));
@@ -41,6 +42,7 @@ export async function resetPatient(_prev: ActionState, formData: FormData): Prom
 }
 
 export async function unlockPatient(formData: FormData): Promise<void> {
+  formData = formOf(formData);
   const actor = await currentActor();
   const targetId = targetOf(formData);
   const result = await unlockAccount(actor, targetId);

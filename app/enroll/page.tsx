@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CodeForm } from "@/components/code-form";
+import { readCsrfToken } from "@/lib/auth-csrf";
 import { getClientIp } from "@/lib/client-ip";
 import { getConfig } from "@/lib/config";
 import { AuthenticatorSetup } from "@/components/authenticator-setup";
@@ -16,7 +17,7 @@ export const metadata: Metadata = { title: "Set up your authenticator app" };
 
 const resetDate = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
 
-type Props = { searchParams: Promise<{ new?: string }> };
+type Props = { searchParams: Promise<{ new?: string; error?: string | string[] }> };
 
 export default async function EnrollPage({ searchParams }: Props) {
   const challenge = await currentChallenge();
@@ -28,7 +29,7 @@ export default async function EnrollPage({ searchParams }: Props) {
 
   const qr = await renderQrDataUrl(enrollment.uri);
   const reset = await getResetNotice(challenge.userId);
-  const { new: replaced } = await searchParams;
+  const { new: replaced, error } = await searchParams;
   return (
     <>
       <section className="card">
@@ -48,7 +49,13 @@ export default async function EnrollPage({ searchParams }: Props) {
       </section>
       <section className="card">
         <h2>2. Enter the code the app shows</h2>
-        <CodeForm issuer={getConfig().issuer} submitLabel="Finish setup" onSuccessPath="/account/recovery-codes" />
+        <CodeForm
+          issuer={getConfig().issuer}
+          submitLabel="Finish setup"
+          onSuccessPath="/account/recovery-codes"
+          csrfToken={await readCsrfToken()}
+          initialError={typeof error === "string" ? error : undefined}
+        />
       </section>
       <section className="card">
         <h2>Having trouble?</h2>

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { echo, entry, type ActionState } from "@/lib/action-state";
+import { echo, entry, type ActionState, formOf } from "@/lib/action-state";
 import { startSecondFactor } from "@/lib/challenge-cookie";
 import { getClientIp } from "@/lib/client-ip";
 import { renderMessage } from "@/lib/messages";
@@ -10,6 +10,7 @@ import { signInSchema } from "@/lib/validation";
 
 /** The password step. Success earns a challenge for the code step, never a session. */
 export async function signInWithPassword(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  formData = formOf(formData);
   const values = { email: echo(formData.get("email")) };
   const ip = await getClientIp();
   const overBudget = await checkPasswordBudget(ip);

@@ -1,8 +1,15 @@
 "use server";
 
+import { redirect } from "next/navigation";
 import { endChallenge } from "@/lib/challenge-cookie";
+import { endCurrentSession } from "@/lib/session";
 
-/** Safe for anyone to call: it only forgets this browser's own pending sign-in, if any. */
-export async function endSignInAttempt(): Promise<void> {
+/**
+ * Sign out, from any page, with or without JavaScript: this browser's half-finished sign-in (if
+ * any) and its session end on the server, and its cookies go. Safe for anyone to call.
+ */
+export async function signOutHere(): Promise<void> {
   await endChallenge();
+  await endCurrentSession("signed-out");
+  redirect("/sign-in?notice=signedOut");
 }

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { echo, entry, type ActionState } from "@/lib/action-state";
+import { echo, entry, type ActionState, formOf } from "@/lib/action-state";
 import { startSecondFactor } from "@/lib/challenge-cookie";
 import { getClientIp } from "@/lib/client-ip";
 import { encodeWait, messages, renderMessage } from "@/lib/messages";
@@ -10,6 +10,7 @@ import { registerPatient } from "@/lib/users";
 import { fieldErrors, signUpSchema } from "@/lib/validation";
 
 export async function signUp(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  formData = formOf(formData);
   const values = { email: echo(formData.get("email")), name: echo(formData.get("name"), 100) };
   const ip = await getClientIp();
   const budget = policies().ipSignUp;

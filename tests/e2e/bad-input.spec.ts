@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
+import { enrolledPatient, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
 
 test("sign-up explains each problem and keeps what was typed", async ({ page }) => {
   await page.goto("/sign-up");
@@ -86,4 +86,43 @@ test("oversized and cross-site form posts are refused with 4xx before reaching a
     multipart: { email: "a@example.test", password: "long enough password" },
   });
   expect(nullOrigin.status()).toBe(403);
+});
+
+test("malformed requests get a 4xx page with a sentence, never a server error", async ({ page }) => {
+  await page.goto("/sign-in");
+  // NextAuth's client-log endpoint would let anyone write lines into the server log.
+  const log = await page.request.post("/api/auth/_log", { form: { level: "error", code: "forged\n[auth] admin signed in" } });
+  expect(log.status()).toBe(404);
+  expect((await page.request.get("/api/auth/callback/totp")).status()).toBe(404);
+
+  // The sign-in action, posted with something that is not a form, answers like an empty form.
+  const reference = await page.locator('input[name="$ACTION_1:0"]').getAttribute("value");
+  const actionId = (JSON.parse(reference ?? "{}") as { id?: string }).id;
+  expect(actionId).toBeTruthy();
+  const notAForm = await page.request.post("/sign-in", { headers: { "next-action": actionId!, "content-type": "text/plain;charset=UTF-8" }, data: '["x"]' });
+  expect(notAForm.status()).toBe(200);
+  expect(await notAForm.text()).toContain("Enter your email address");
+
+  // A plain form post (no JavaScript) from somewhere that is not the portal.
+  const foreign = await page.request.post("/sign-in", { headers: { origin: "null" }, multipart: { email: "a@example.test", password: "long enough password" } });
+  expect(foreign.status()).toBe(403);
+  const html = await foreign.text();
+  expect(html).toContain('<html lang="en">');
+  expect(html).toContain("Forms can only be sent from this portal's own pages");
+});
+
+test("NextAuth's session endpoint reports a signed-out session as ended and does not renew its cookie", async ({ page, browser }) => {
+  await enrolledPatient(page);
+  const cookies = await page.context().cookies();
+  const before = await page.request.get("/api/auth/session");
+  expect((await before.json()).user?.id).toBeTruthy();
+
+  await signOut(page);
+  const copy = await browser.newContext();
+  await copy.addCookies(cookies);
+  const after = await copy.request.get(`/api/auth/session`);
+  expect(await after.json()).toEqual({});
+  const renewed = after.headersArray().filter((h) => h.name.toLowerCase() === "set-cookie" && /session-token=[^;]/.test(h.value));
+  expect(renewed).toEqual([]);
+  await copy.close();
 });

@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { entry, type ActionState } from "@/lib/action-state";
+import { entry, type ActionState, formOf } from "@/lib/action-state";
 import { getClientIp } from "@/lib/client-ip";
 import { getConfig } from "@/lib/config";
 import { messages, renderMessage } from "@/lib/messages";
@@ -14,6 +14,7 @@ import { existingPasswordSchema } from "@/lib/validation";
 
 /** Password and a current code (or a recovery code) again, with the same limits as sign-in. */
 export async function confirmItsYou(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  formData = formOf(formData);
   const { account, session } = await requireSession();
   const next = stepUpPage(formData.get("next")) ?? "/home";
   const ip = await getClientIp();

@@ -8,9 +8,11 @@ import { TextField } from "@/components/text-field";
 import type { ActionState } from "@/lib/action-state";
 import { confirmItsYou } from "./actions";
 
-export function ConfirmForm({ next }: { next: string }) {
+/** `initialRecovery`: the page was opened with ?recovery=1 (the switch works without JavaScript too). */
+export function ConfirmForm({ next, initialRecovery = false }: { next: string; initialRecovery?: boolean }) {
   const [state, action] = useActionState<ActionState, FormData>(confirmItsYou, {});
-  const [recovery, setRecovery] = useState(false);
+  const [recovery, setRecovery] = useState(initialRecovery);
+  const switchHref = `/account/confirm?next=${encodeURIComponent(next)}${recovery ? "" : "&recovery=1"}`;
   const errors = state.fieldErrors ?? {};
   return (
     <form action={action} noValidate>
@@ -20,9 +22,16 @@ export function ConfirmForm({ next }: { next: string }) {
       <CodeInput recovery={recovery} invalid={Boolean(errors.code)} />
       {errors.code && <span className="field-error">{errors.code}</span>}
       <SubmitButton pendingText="Checking…">Confirm</SubmitButton>
-      <button type="button" className="link-button" onClick={() => setRecovery(!recovery)}>
+      <a
+        className="link-button"
+        href={switchHref}
+        onClick={(event) => {
+          event.preventDefault();
+          setRecovery(!recovery);
+        }}
+      >
         {recovery ? "Use the code from my app instead" : "Lost your phone? Use a recovery code"}
-      </button>
+      </a>
     </form>
   );
 }

@@ -7,16 +7,17 @@ import { ConfirmForm } from "./confirm-form";
 
 export const metadata: Metadata = { title: "Confirm it's you" };
 
-type Props = { searchParams: Promise<{ next?: string | string[] }> };
+type Props = { searchParams: Promise<{ next?: string | string[]; recovery?: string | string[] }> };
 
 export default async function ConfirmPage({ searchParams }: Props) {
   await requireSession();
-  const next = stepUpPage((await searchParams).next) ?? "/home";
+  const query = await searchParams;
+  const next = stepUpPage(query.next) ?? "/home";
   return (
     <section className="card">
       <h1>Confirm it&apos;s you</h1>
       <p className="muted">{messages.stepUpRequired} Enter your password and the code from your authenticator app.</p>
-      <ConfirmForm next={next} />
+      <ConfirmForm next={next} initialRecovery={query.recovery === "1"} />
       <p className="mt">
         <Link href="/home">Cancel</Link>
       </p>

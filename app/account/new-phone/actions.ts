@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { entry, type ActionState } from "@/lib/action-state";
+import { entry, type ActionState, formOf } from "@/lib/action-state";
 import { revokeChallengesOf } from "@/lib/challenge";
 import { getClientIp } from "@/lib/client-ip";
 import { getConfig } from "@/lib/config";
@@ -16,6 +16,7 @@ import { replacePendingSecret } from "@/lib/two-factor";
  * keeps working; afterwards only the new one does, and other signed-in devices are signed out.
  */
 export async function confirmNewPhone(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  formData = formOf(formData);
   const { account, session } = await requireStepUp("/account/new-phone");
   const ip = await getClientIp();
   const result = await passSecondFactor({

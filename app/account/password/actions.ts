@@ -1,7 +1,7 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { entry, type ActionState } from "@/lib/action-state";
+import { entry, type ActionState, formOf } from "@/lib/action-state";
 import { revokeChallengesOf } from "@/lib/challenge";
 import { getClientIp } from "@/lib/client-ip";
 import { recordEvent } from "@/lib/security-events";
@@ -12,6 +12,7 @@ import { fieldErrors, newPasswordSchema } from "@/lib/validation";
 
 /** A new password ends every other session of the account. */
 export async function changePassword(_prev: ActionState, formData: FormData): Promise<ActionState> {
+  formData = formOf(formData);
   const { account, session } = await requireStepUp("/account/password");
   const parsed = newPasswordSchema.safeParse(entry(formData, "password"));
   if (!parsed.success) return { fieldErrors: { password: fieldErrors<"form">(parsed.error).form } };

@@ -1,21 +1,33 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CodeForm } from "@/components/code-form";
-import { getConfig } from "@/lib/config";
 import { SignOutButton } from "@/components/sign-out-button";
+import { readCsrfToken } from "@/lib/auth-csrf";
 import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
+import { getConfig } from "@/lib/config";
 
 export const metadata: Metadata = { title: "Enter your code" };
 
-export default async function CodeStepPage() {
+type Props = { searchParams: Promise<{ error?: string | string[]; recovery?: string | string[] }> };
+
+export default async function CodeStepPage({ searchParams }: Props) {
   const challenge = await currentChallenge();
   if (!challenge) redirect(await signInAgainPath());
   if (challenge.purpose === "enroll") redirect("/enroll");
+  const { error, recovery } = await searchParams;
   return (
     <section className="card">
       <h1>Enter your code</h1>
       <p className="muted">Step 2 of 2: the 6-digit code from your authenticator app.</p>
-      <CodeForm issuer={getConfig().issuer} submitLabel="Sign in" onSuccessPath="/home" allowRecovery />
+      <CodeForm
+        issuer={getConfig().issuer}
+        submitLabel="Sign in"
+        onSuccessPath="/home"
+        csrfToken={await readCsrfToken()}
+        initialError={typeof error === "string" ? error : undefined}
+        initialRecovery={recovery === "1"}
+        recoverySwitch={{ recoveryHref: "/sign-in/code?recovery=1", appHref: "/sign-in/code" }}
+      />
       <p className="muted mt">Lost your phone and your recovery codes? Contact the clinic: staff can reset your setup.</p>
       <div className="actions mt">
         <SignOutButton label="Cancel" />
