@@ -22,15 +22,25 @@ test("an account that has not finished enrollment reaches nothing but enrollment
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
-test("signing in again before enrolling shows the same key, and a new key can be requested", async ({ page }) => {
+test("a setup key belongs to the sign-in that asked for it: signing in again, or from another browser, shows another key", async ({ page, browser }) => {
   const email = uniqueEmail("returning");
   await signUp(page, email);
   const first = await readSetupKey(page);
-  await signOut(page);
+  await page.reload();
+  expect(await readSetupKey(page)).toBe(first);
 
+  // Someone else who knows the password sees a key of their own, never the patient's.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signInWithPassword(otherPage, email);
+  await expect(otherPage).toHaveURL(/\/enroll$/);
+  expect(await readSetupKey(otherPage)).not.toBe(first);
+  await other.close();
+
+  await signOut(page);
   await signInWithPassword(page, email);
   await expect(page).toHaveURL(/\/enroll$/);
-  expect(await readSetupKey(page)).toBe(first);
+  expect(await readSetupKey(page)).not.toBe(first);
 
   await page.getByRole("button", { name: "Get a new key" }).click();
   await expect(page).toHaveURL(/\/enroll\?new=1$/);

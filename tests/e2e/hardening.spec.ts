@@ -7,7 +7,7 @@ test("a patient who lost their phone signs in with a recovery code, is told how 
 
   await signInWithPassword(page, email);
   await expect(page).toHaveURL(/\/sign-in\/code$/);
-  await page.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+  await page.getByRole("link", { name: "Lost your phone? Use a recovery code" }).click();
   await page.getByLabel("Recovery code").fill(recoveryCodes[0]!.toUpperCase());
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/home$/);
@@ -37,7 +37,7 @@ test("a patient who lost their phone signs in with a recovery code, is told how 
   await signInWithPassword(otherPage, email);
   await enterCode(otherPage, codeAt(secret, enrolledAt + 60), "Sign in");
   await expect(otherPage.getByRole("status").filter({ hasText: /didn't work/ })).toBeVisible();
-  await otherPage.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+  await otherPage.getByRole("link", { name: "Lost your phone? Use a recovery code" }).click();
   await otherPage.getByLabel("Recovery code").fill(recoveryCodes[1]!);
   await otherPage.getByRole("button", { name: "Sign in" }).click();
   await expect(otherPage.getByRole("status").filter({ hasText: "That recovery code didn't work" })).toBeVisible();
@@ -86,7 +86,7 @@ test("changing the password needs the password and a code again, and signs out o
   await page.goto("/account/password");
   await expect(page).toHaveURL(/\/account\/confirm\?next=%2Faccount%2Fpassword$/);
   await page.getByLabel("Password", { exact: true }).fill("not it");
-  await page.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+  await page.getByRole("link", { name: "Lost your phone? Use a recovery code" }).click();
   await page.getByLabel("Recovery code").fill(recoveryCodes[0]!);
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page.getByText("That password isn't right")).toBeVisible();
