@@ -99,7 +99,7 @@ async function passPassword(context: BrowserContext, base: string, email: string
 }
 
 async function run(scenario: Scenario, index: number) {
-  const port = 3210 + index;
+  const port = Number(process.env.ATTACK_PORT ?? 3600) + index;
   const base = `http://127.0.0.1:${port}`;
   const dbFile = path.resolve(`.tmp/attack-${index}.db`);
   mkdirSync(path.dirname(dbFile), { recursive: true });

@@ -82,7 +82,8 @@ export async function getOrCreatePendingEnrollment(owner: KeyOwner, ip: string |
   if (!row || row.expiresAt <= now) {
     const data = {
       secret: seal(createTotpSecret(), secretContext.pending(owner.userId, owner.ownerId)),
-      replacedSecret: null,
+      // An expired key may still be in the patient's app: its codes are recognised, not hinted at.
+      replacedSecret: row ? seal(open(row.secret, secretContext.pending(owner.userId, owner.ownerId)), secretContext.replaced(owner.userId, owner.ownerId)) : null,
       expiresAt: new Date(now.getTime() + ENROLLMENT_KEY_TTL_SECONDS * 1000),
     };
     // Two tabs of one browser opening the page at once end up with the same key.
