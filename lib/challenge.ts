@@ -22,8 +22,7 @@ export async function createChallenge(userId: string, purpose: ChallengePurpose)
   const token = createToken();
   const maxAge = CHALLENGE_TTL_SECONDS[purpose];
   const now = Date.now();
-  await db.authChallenge.deleteMany({ where: { expiresAt: { lt: new Date(now) } } });
-  await db.authChallenge.create({
+  await db.authChallenge.createMany({
     data: { tokenHash: hashToken(token), userId, purpose, expiresAt: new Date(now + maxAge * 1000) },
   });
   return { token, maxAge };
@@ -57,4 +56,10 @@ export async function revokeChallenge(token: string | undefined): Promise<void> 
 /** Every half-finished sign-in of a user ends: after a password change, a new phone or a reset. */
 export async function revokeChallengesOf(userId: string): Promise<void> {
   await getDb().authChallenge.deleteMany({ where: { userId } });
+}
+
+/** Housekeeping (lib/housekeeping.ts), off the sign-in path: expired challenges are useless. */
+export async function pruneExpiredChallenges(now = new Date()): Promise<number> {
+  const { count } = await getDb().authChallenge.deleteMany({ where: { expiresAt: { lt: now } } });
+  return count;
 }

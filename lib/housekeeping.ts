@@ -1,0 +1,26 @@
+import "server-only";
+import { pruneExpiredChallenges } from "./challenge";
+import { pruneRateLimits } from "./rate-limit";
+
+const EVERY_MS = 10 * 60 * 1000;
+
+/** Deletes what no request needs any more. Safe to run from every server process at once. */
+export async function runHousekeeping(now = new Date()): Promise<{ rateLimits: number; challenges: number }> {
+  return { rateLimits: await pruneRateLimits(now), challenges: await pruneExpiredChallenges(now) };
+}
+
+/**
+ * Started once per server process (instrumentation-node.ts), so pruning never sits on a
+ * request's path. The first run waits a random minute, so several processes started together
+ * do not all prune at the same moment; the timer never keeps a process alive.
+ */
+export function startHousekeeping(): void {
+  const run = () =>
+    runHousekeeping().catch((error: unknown) => {
+      console.error(`[housekeeping] failed: ${error instanceof Error ? error.name : "unknown error"}`);
+    });
+  setTimeout(() => {
+    void run();
+    setInterval(run, EVERY_MS).unref();
+  }, Math.random() * 60_000).unref();
+}
