@@ -1,0 +1,31 @@
+/**
+ * Preloaded into the server (NODE_OPTIONS=--require) by bench/sign-in.ts: counts every statement
+ * better-sqlite3 executes in this process, BEGIN and COMMIT included, and writes the total to
+ * $SQL_COUNT_DIR/<pid> four times a second. Measurement only; never loaded in normal running.
+ */
+const { mkdirSync, writeFileSync } = require("node:fs");
+const path = require("node:path");
+
+const dir = process.env.SQL_COUNT_DIR;
+if (dir) {
+  const Database = require(require.resolve("better-sqlite3", { paths: [process.cwd()] }));
+  const probe = new Database(":memory:");
+  const statement = Object.getPrototypeOf(probe.prepare("SELECT 1"));
+  let count = 0;
+  for (const method of ["run", "get", "all", "iterate"]) {
+    const original = statement[method];
+    statement[method] = function counted(...args) {
+      count++;
+      return original.apply(this, args);
+    };
+  }
+  const exec = Database.prototype.exec;
+  Database.prototype.exec = function counted(sql) {
+    count += String(sql).split(";").filter((part) => part.trim()).length;
+    return exec.call(this, sql);
+  };
+  probe.close();
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, String(process.pid));
+  setInterval(() => writeFileSync(file, String(count)), 250).unref();
+}
