@@ -24,6 +24,3 @@ http.Server.prototype.emit = function emitWithPeerAddress(this: http.Server, eve
   }
   return (emit as (this: http.Server, event: string, ...args: unknown[]) => boolean).call(this, event, ...args);
 } as typeof emit;
-
-const { startHousekeeping } = await import("./lib/housekeeping");
-startHousekeeping();

@@ -10,7 +10,7 @@ import type { MessageKey } from "./messages";
 import { passSecondFactor } from "./second-factor";
 import { recordEvent } from "./security-events";
 import { createSession, endSession, type SignInMethod } from "./sessions";
-import { getAccount } from "./users";
+import { markSignedIn } from "./users";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
@@ -43,7 +43,7 @@ async function authorizeCode(rawCode: unknown) {
   if (!(await consumeChallenge(token))) throw new CodeStepError("challengeExpired" satisfies MessageKey);
   await clearChallengeCookie();
 
-  const account = await getAccount(challenge.userId);
+  const account = await markSignedIn(challenge.userId);
   if (!account?.enrolledAt) throw new CodeStepError("challengeExpired" satisfies MessageKey);
   if (challenge.purpose === "enroll") await recordEvent("enrolled", account.id, ip);
   return { id: account.id, email: account.email, name: account.name, method: result.method };

@@ -22,7 +22,7 @@ export async function createChallenge(userId: string, purpose: ChallengePurpose)
   const token = createToken();
   const maxAge = CHALLENGE_TTL_SECONDS[purpose];
   const now = Date.now();
-  await db.authChallenge.createMany({
+  await db.authChallenge.create({
     data: { tokenHash: hashToken(token), userId, purpose, expiresAt: new Date(now + maxAge * 1000) },
   });
   return { token, maxAge };
@@ -41,10 +41,11 @@ export async function findChallenge(token: string | undefined): Promise<Challeng
 
 /** True for exactly one caller per token. */
 export async function consumeChallenge(token: string): Promise<boolean> {
-  const { count } = await getDb().authChallenge.updateMany({
-    where: { tokenHash: hashToken(token), consumedAt: null, expiresAt: { gt: new Date() } },
-    data: { consumedAt: new Date() },
-  });
+  const now = new Date();
+  // One conditional UPDATE (updateMany would add a transaction around it): only one caller can match.
+  const count = await getDb().$executeRaw`
+    UPDATE "AuthChallenge" SET "consumedAt" = ${now}
+    WHERE "tokenHash" = ${hashToken(token)} AND "consumedAt" IS NULL AND "expiresAt" > ${now}`;
   return count === 1;
 }
 

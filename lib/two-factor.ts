@@ -1,4 +1,5 @@
 import "server-only";
+import { Prisma } from "@/generated/prisma/client";
 import { getConfig } from "./config";
 import { decryptSecret, encryptSecret } from "./crypto";
 import { getDb } from "./db";
@@ -105,9 +106,16 @@ export async function verifyTotpForUser(userId: string, code: string, now?: numb
   if (!user?.totpSecret || !user.enrolledAt) return { ok: false, reason: "not-enrolled" };
   const check = await checkCode(open(userId, user.totpSecret), code, user.totpLastStep, now);
   if (!check.ok) return check;
-  const { count } = await db.user.updateMany({
-    where: { id: userId, totpSecret: user.totpSecret, OR: [{ totpLastStep: null }, { totpLastStep: { lt: check.step } }] },
-    data: { totpLastStep: check.step },
-  });
-  return count === 1 ? { ok: true } : { ok: false, reason: "used" };
+  // One UPDATE … RETURNING (updateMany would add a transaction around it); no match throws P2025.
+  const recorded = await db.user
+    .update({
+      where: { id: userId, totpSecret: user.totpSecret, OR: [{ totpLastStep: null }, { totpLastStep: { lt: check.step } }] },
+      data: { totpLastStep: check.step },
+      select: { id: true },
+    })
+    .catch((error: unknown) => {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") return null;
+      throw error;
+    });
+  return recorded ? { ok: true } : { ok: false, reason: "used" };
 }

@@ -6,8 +6,10 @@
 const { mkdirSync, writeFileSync } = require("node:fs");
 const path = require("node:path");
 
+const { isMainThread } = require("node:worker_threads");
+
 const dir = process.env.SQL_COUNT_DIR;
-if (dir) {
+if (dir && isMainThread) {
   const Database = require(require.resolve("better-sqlite3", { paths: [process.cwd()] }));
   const probe = new Database(":memory:");
   const statement = Object.getPrototypeOf(probe.prepare("SELECT 1"));
@@ -16,6 +18,7 @@ if (dir) {
     const original = statement[method];
     statement[method] = function counted(...args) {
       count++;
+      if (process.env.SQL_COUNT_LOG) process.stderr.write(`[sql] ${this.source.replace(/\s+/g, " ").slice(0, 160)}\n`);
       return original.apply(this, args);
     };
   }
@@ -27,5 +30,11 @@ if (dir) {
   probe.close();
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, String(process.pid));
-  setInterval(() => writeFileSync(file, String(count)), 250).unref();
+  setInterval(() => {
+    try {
+      writeFileSync(file, String(count));
+    } catch {
+      // The bench has finished and removed the folder.
+    }
+  }, 250).unref();
 }
