@@ -293,7 +293,9 @@ async function argon2Floor(concurrency: number, seconds: number): Promise<number
 /** Compressed bytes of every script a page loads, as a browser asks for them. */
 async function scriptBytes(url: string, jar: Jar | null): Promise<{ bytes: number; encodings: string[] }> {
   const html = (await send("GET", url, jar, { accept: "text/html" })).body.toString();
-  const sources = [...new Set([...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => decodeHtml(m[1]!)))];
+  // Browsers that run modules skip noModule scripts (legacy polyfills): not counted.
+  const tags = [...html.matchAll(/<script[^>]*\ssrc="([^"]+)"[^>]*>/g)].filter((m) => !/\snoModule/i.test(m[0]));
+  const sources = [...new Set(tags.map((m) => decodeHtml(m[1]!)))];
   let bytes = 0;
   const encodings = new Set<string>();
   for (const src of sources) {
