@@ -1,5 +1,4 @@
 import type { Metadata, Viewport } from "next";
-import Link from "next/link";
 import { getConfig } from "@/lib/config";
 import "./globals.css";
 
@@ -27,9 +26,10 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
     <html lang="en">
       <body>
         <header className="site-header">
-          <Link href="/" className="site-name">
+          {/* A plain link: next/link's client router code would be the largest script on the sign-in pages. */}
+          <a href="/" className="site-name">
             {getConfig().issuer}
-          </Link>
+          </a>
         </header>
         <main className="page">{children}</main>
       </body>

@@ -24,14 +24,22 @@ const rowFields = { id: true, email: true, name: true, role: true, enrolledAt: t
 const prefixRange = (q: string) => ({ gte: q, lt: `${q}\u{10FFFF}` });
 
 /**
- * The accounts' current lockouts (code step, or password from any one address). Read through the
- * index on lockedUntil: only keys locked right now, however many accounts there are.
+ * The accounts' current lockouts (code step, or password from any one address). Reads only the
+ * keys of these accounts: each is an exact key or a prefix range on the primary key, so the cost
+ * follows the page shown, not how many counters exist.
  */
 async function lockedUntilFor(users: { id: string; email: string }[]): Promise<Map<string, Date>> {
-  const locked = await getDb().rateLimit.findMany({ where: { lockedUntil: { gt: new Date() } }, select: { key: true, lockedUntil: true } });
   const out = new Map<string, Date>();
-  for (const user of users) {
-    const keys = lockKeys(user);
+  if (users.length === 0) return out;
+  const byKey = users.map((user) => ({ user, keys: lockKeys(user) }));
+  const locked = await getDb().rateLimit.findMany({
+    where: {
+      lockedUntil: { gt: new Date() },
+      OR: byKey.flatMap(({ keys }) => [{ key: keys.exact }, { key: prefixRange(keys.perAddressPrefix) }]),
+    },
+    select: { key: true, lockedUntil: true },
+  });
+  for (const { user, keys } of byKey) {
     for (const row of locked) {
       if (!keys.matches(row.key)) continue;
       const current = out.get(user.id);

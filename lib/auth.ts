@@ -11,7 +11,7 @@ import { passSecondFactor } from "./second-factor";
 import { recordEvent } from "./security-events";
 import { logError, logWarning } from "./log";
 import { createSession, endSession, findActiveSession, type SignInMethod } from "./sessions";
-import { getAccount } from "./users";
+import { markSignedIn } from "./users";
 
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
 
@@ -52,7 +52,7 @@ async function authorizeCode(rawCode: unknown) {
   if (!(await consumeChallenge(token))) throw new CodeStepError("challengeExpired" satisfies MessageKey);
   await clearChallengeCookie();
 
-  const account = await getAccount(challenge.userId);
+  const account = await markSignedIn(challenge.userId);
   if (!account?.enrolledAt) throw new CodeStepError("challengeExpired" satisfies MessageKey);
   if (challenge.purpose === "enroll") await recordEvent("enrolled", account.id, ip);
   return { id: account.id, email: account.email, name: account.name, method: result.method };

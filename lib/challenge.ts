@@ -23,7 +23,6 @@ export async function createChallenge(userId: string, purpose: ChallengePurpose)
   const token = createToken();
   const maxAge = CHALLENGE_TTL_SECONDS[purpose];
   const now = Date.now();
-  await db.authChallenge.deleteMany({ where: { expiresAt: { lt: new Date(now) } } });
   await db.authChallenge.create({
     data: { tokenHash: hashToken(token), userId, purpose, expiresAt: new Date(now + maxAge * 1000) },
   });
@@ -44,10 +43,11 @@ export async function findChallenge(token: string | undefined): Promise<Challeng
 
 /** True for exactly one caller per token. */
 export async function consumeChallenge(token: string): Promise<boolean> {
-  const { count } = await getDb().authChallenge.updateMany({
-    where: { tokenHash: hashToken(token), consumedAt: null, expiresAt: { gt: new Date() } },
-    data: { consumedAt: new Date() },
-  });
+  const now = new Date();
+  // One conditional UPDATE (updateMany would add a transaction around it): only one caller can match.
+  const count = await getDb().$executeRaw`
+    UPDATE "AuthChallenge" SET "consumedAt" = ${now}
+    WHERE "tokenHash" = ${hashToken(token)} AND "consumedAt" IS NULL AND "expiresAt" > ${now}`;
   return count === 1;
 }
 
@@ -59,4 +59,10 @@ export async function revokeChallenge(token: string | undefined): Promise<void> 
 /** Every half-finished sign-in of a user ends: after a password change, a new phone or a reset. */
 export async function revokeChallengesOf(userId: string): Promise<void> {
   await getDb().authChallenge.deleteMany({ where: { userId } });
+}
+
+/** Housekeeping (lib/housekeeping.ts), off the sign-in path: expired challenges are useless. */
+export async function pruneExpiredChallenges(now = new Date()): Promise<number> {
+  const { count } = await getDb().authChallenge.deleteMany({ where: { expiresAt: { lt: now } } });
+  return count;
 }

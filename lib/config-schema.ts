@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.db";
@@ -152,4 +154,24 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     setupExpiresDays: e.SETUP_EXPIRES_DAYS,
   };
+}
+
+const serverSchema = z.object({
+  WEB_CONCURRENCY: wholeNumber("WEB_CONCURRENCY", 1, 64, availableParallelism(), "how many server processes to run, usually one per CPU core"),
+  PORT: wholeNumber("PORT", 1, 65_535, 3000, "the TCP port the portal listens on"),
+  HOSTNAME: z
+    .string()
+    .trim()
+    .refine((v) => isIP(v) !== 0 || v === "localhost", { error: "HOSTNAME must be an IP address to listen on, such as 127.0.0.1 or 0.0.0.0 (all interfaces)." })
+    .optional(),
+});
+
+/** How `npm start` / `npm run serve` run the portal (scripts/serve.ts). */
+export type ServerConfig = { processes: number; port: number; hostname: string | undefined };
+
+export function parseServerConfig(env: Record<string, string | undefined>): ServerConfig {
+  const blankToUndefined = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === undefined || v.trim() === "" ? undefined : v]));
+  const result = serverSchema.safeParse(blankToUndefined);
+  if (!result.success) throw new ConfigError(result.error.issues.map((issue) => issue.message));
+  return { processes: result.data.WEB_CONCURRENCY, port: result.data.PORT, hostname: result.data.HOSTNAME };
 }

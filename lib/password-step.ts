@@ -1,6 +1,6 @@
 import "server-only";
 import { encodeWait } from "./messages";
-import { checkLimit, consumeLimit, policies, resetLimit } from "./rate-limit";
+import { checkLimit, consumeLimits, policies, resetLimit, type LimitResult, type Policy } from "./rate-limit";
 import { recordEvent } from "./security-events";
 import { findCredentials, setupExpired, verifyCredentials, type AccountSummary } from "./users";
 
@@ -25,18 +25,16 @@ export async function passPasswordStep(email: string, password: string, ip: stri
   const credentials = await findCredentials(email);
   const unguarded = !credentials.account?.enrolledAt;
 
-  const locked = await checkLimit(limits.accountPasswordFromIp, pair);
-  if (!locked.ok) return { ok: false, message: encodeWait("locked", locked.retryAt) };
-  if (unguarded) {
-    const lockedEverywhere = await checkLimit(limits.unenrolledPassword, email);
-    if (!lockedEverywhere.ok) return { ok: false, message: encodeWait("locked", lockedEverywhere.retryAt) };
-  }
-
-  const fromAddress = await consumeLimit(limits.ipPassword, ip);
-  if (!fromAddress.ok) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.retryAt) };
-  const attempt = await consumeLimit(limits.accountPasswordFromIp, pair);
+  // All counts in one statement. A locked key is not counted; the others are, which can only make
+  // a budget run out sooner, never let an extra comparison through.
+  const gates: [Policy, string][] = [
+    [limits.accountPasswordFromIp, pair],
+    [limits.ipPassword, ip],
+  ];
+  if (unguarded) gates.push([limits.unenrolledPassword, email]);
+  const [attempt, fromAddress, everywhere = null] = (await consumeLimits(gates)) as [LimitResult, LimitResult, LimitResult?];
   if (!attempt.ok) return { ok: false, message: encodeWait("locked", attempt.retryAt) };
-  const everywhere = unguarded ? await consumeLimit(limits.unenrolledPassword, email) : null;
+  if (!fromAddress.ok) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.retryAt) };
   if (everywhere && !everywhere.ok) return { ok: false, message: encodeWait("locked", everywhere.retryAt) };
 
   const result = await verifyCredentials(credentials, password);

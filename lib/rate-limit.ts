@@ -43,10 +43,24 @@ const keyOf = (policy: Policy, subject: string) => `${policy.prefix}:${subject}`
 
 /** Looks without counting: the early "check before parsing" gate. */
 export async function checkLimit(policy: Policy, subject: string, now = new Date()): Promise<LimitResult> {
-  const row = await getDb().rateLimit.findUnique({ where: { key: keyOf(policy, subject) }, select: { lockedUntil: true } });
-  if (row?.lockedUntil && row.lockedUntil > now) return { ok: false, retryAt: row.lockedUntil };
-  return { ok: true, lockedUntil: null };
+  const result = await checkLimits([[policy, subject]], now);
+  return result.ok ? { ok: true, lockedUntil: null } : { ok: false, retryAt: result.retryAt };
 }
+
+/** Several early gates in one read: the first locked one in the order given, by its index. */
+export async function checkLimits(gates: [Policy, string][], now = new Date()): Promise<{ ok: true } | { ok: false; retryAt: Date; gate: number }> {
+  const keys = gates.map(([policy, subject]) => keyOf(policy, subject));
+  const rows = await getDb().rateLimit.findMany({
+    where: { key: keys.length === 1 ? keys[0] : { in: keys }, lockedUntil: { gt: now } },
+    select: { key: true, lockedUntil: true },
+  });
+  const gate = keys.findIndex((key) => rows.some((row) => row.key === key));
+  if (gate === -1) return { ok: true };
+  return { ok: false, retryAt: rows.find((row) => row.key === keys[gate])!.lockedUntil!, gate };
+}
+
+/** The pause after `lockouts` earlier lockouts: the policy's steps, the last one repeating. */
+const lockDuration = (policy: Policy, lockouts: number) => policy.lockMinutes[Math.min(lockouts, policy.lockMinutes.length - 1)] ?? 1;
 
 /**
  * Counts one attempt, right before the secret comparison. The attempt that reaches `max` is still
@@ -54,47 +68,110 @@ export async function checkLimit(policy: Policy, subject: string, now = new Date
  * it, so no more than `max` comparisons ever happen between lockouts, even when requests race.
  */
 export async function consumeLimit(policy: Policy, subject: string, now = new Date()): Promise<LimitResult> {
-  const db = getDb();
-  const key = keyOf(policy, subject);
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const row = await db.rateLimit.findUnique({ where: { key } });
-    if (row?.lockedUntil && row.lockedUntil > now) return { ok: false, retryAt: row.lockedUntil };
-
-    const lockExpired = row?.lockedUntil != null;
-    const windowOver = row != null && policy.windowSeconds !== null && now.getTime() - row.windowStart.getTime() >= policy.windowSeconds * 1000;
-    const fresh = !row || lockExpired || windowOver;
-    const forgetLockouts = row?.lockedUntil != null && now.getTime() - row.lockedUntil.getTime() > LOCKOUT_MEMORY_MS;
-    const count = fresh ? 1 : row.count + 1;
-    let lockouts = row && !forgetLockouts ? row.lockouts : 0;
-    let lockedUntil: Date | null = null;
-    if (count >= policy.max) {
-      const minutes = policy.lockMinutes[Math.min(lockouts, policy.lockMinutes.length - 1)] ?? 1;
-      lockedUntil = new Date(now.getTime() + minutes * 60_000);
-      lockouts += 1;
-    }
-    const data = { count: lockedUntil ? 0 : count, windowStart: fresh ? now : row.windowStart, lockedUntil, lockouts };
-
-    if (!row) {
-      try {
-        await db.rateLimit.create({ data: { key, ...data } });
-        return { ok: true, lockedUntil };
-      } catch (error) {
-        if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") continue;
-        throw error;
-      }
-    }
-    // Only one of several racing requests can move the row from this version to the next.
-    const { count: updated } = await db.rateLimit.updateMany({
-      where: { key, version: row.version },
-      data: { ...data, version: row.version + 1 },
-    });
-    if (updated === 1) return { ok: true, lockedUntil };
-  }
-  // Constant contention on one key is itself an attack; refuse rather than count loosely.
-  return { ok: false, retryAt: new Date(now.getTime() + 1_000) };
+  return (await consumeLimits([[policy, subject]], now))[0]!;
 }
 
-/** A success: the count and the lockout history for this key start over. */
-export async function resetLimit(policy: Policy, subject: string): Promise<void> {
-  await getDb().rateLimit.deleteMany({ where: { key: keyOf(policy, subject) } });
+/**
+ * Counts one attempt against each of several keys (distinct ones) in one statement, as
+ * consumeLimit does for one; results in the same order. A key that is locked is left as it is.
+ *
+ * One INSERT … ON CONFLICT DO UPDATE … RETURNING: the database applies racing attempts one after
+ * the other to the row as it stands, so none is lost and none is refused for arriving at the same
+ * time as another. A row is only updated while its key is not locked; no row back means locked.
+ * Plain SQL that SQLite (3.35+) and PostgreSQL both run: every time is computed here, not in SQL.
+ */
+export async function consumeLimits<const T extends readonly [Policy, string][]>(counts: T, now = new Date()): Promise<{ -readonly [K in keyof T]: LimitResult }> {
+  const keys = counts.map(([policy, subject]) => keyOf(policy, subject));
+  if (new Set(keys).size !== keys.length) throw new Error("consumeLimits needs distinct keys");
+  const results = new Map<string, LimitResult>();
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const pending = counts.filter(([policy, subject]) => !results.has(keyOf(policy, subject)));
+    if (pending.length === 0) return keys.map((key) => results.get(key)!) as { -readonly [K in keyof T]: LimitResult };
+    const rows = await getDb().$queryRaw<{ key: string; lockedUntil: Date | string | null }[]>(upsertAttempts(pending, now));
+    for (const row of rows) results.set(row.key, { ok: true, lockedUntil: row.lockedUntil === null ? null : new Date(row.lockedUntil) });
+    for (const [policy, subject] of pending) {
+      if (results.has(keyOf(policy, subject))) continue;
+      const locked = await checkLimit(policy, subject, now);
+      // Still open means the lock was lifted between the two statements (a success, an admin's
+      // unlock): this key is counted again on the next pass.
+      if (!locked.ok) results.set(keyOf(policy, subject), locked);
+    }
+  }
+  throw new Error("rate limit rows kept changing between lock and unlock");
+}
+
+/** The one statement behind consumeLimits; each SET picks its key's own policy. */
+function upsertAttempts(counts: readonly [Policy, string][], now: Date): Prisma.Sql {
+  const at = (minutes: number) => new Date(now.getTime() + minutes * 60_000);
+  const memoryCutoff = new Date(now.getTime() - LOCKOUT_MEMORY_MS);
+  // The row's old values, as every SET expression sees them.
+  const kept = Prisma.sql`(CASE WHEN "RateLimit"."lockedUntil" < ${memoryCutoff} THEN 0 ELSE "RateLimit"."lockouts" END)`;
+
+  const inserts: Prisma.Sql[] = [];
+  const set: Record<"count" | "windowStart" | "lockedUntil" | "lockouts", Prisma.Sql[]> = { count: [], windowStart: [], lockedUntil: [], lockouts: [] };
+  for (const [policy, subject] of counts) {
+    const key = keyOf(policy, subject);
+    // A first attempt on a new key.
+    const locksFirst = 1 >= policy.max;
+    const firstLock = locksFirst ? at(lockDuration(policy, 0)) : null;
+    inserts.push(Prisma.sql`(${key}, ${locksFirst ? 0 : 1}, ${now}, ${firstLock}, ${locksFirst ? 1 : 0}, 0, ${now})`);
+
+    const windowCutoff = policy.windowSeconds === null ? null : new Date(now.getTime() - policy.windowSeconds * 1000);
+    const fresh = Prisma.sql`("RateLimit"."lockedUntil" IS NOT NULL OR "RateLimit"."windowStart" <= ${windowCutoff})`;
+    const next = Prisma.sql`(CASE WHEN ${fresh} THEN 1 ELSE "RateLimit"."count" + 1 END)`;
+    const steps = policy.lockMinutes.slice(0, -1).map((minutes, index) => Prisma.sql`WHEN ${kept} = ${index} THEN ${at(minutes)} `);
+    const last = at(lockDuration(policy, Number.MAX_SAFE_INTEGER));
+    const pause = steps.length === 0 ? Prisma.sql`${last}` : Prisma.sql`(CASE ${Prisma.join(steps, "")}ELSE ${last} END)`;
+    const locks = Prisma.sql`${next} >= ${policy.max}`;
+    const when = (value: Prisma.Sql) => Prisma.sql`WHEN ${key} THEN ${value} `;
+    set.count.push(when(Prisma.sql`CASE WHEN ${locks} THEN 0 ELSE ${next} END`));
+    set.windowStart.push(when(Prisma.sql`CASE WHEN ${fresh} THEN ${now} ELSE "RateLimit"."windowStart" END`));
+    set.lockedUntil.push(when(Prisma.sql`CASE WHEN ${locks} THEN ${pause} ELSE NULL END`));
+    set.lockouts.push(when(Prisma.sql`CASE WHEN ${locks} THEN ${kept} + 1 ELSE ${kept} END`));
+  }
+  const perKey = (parts: Prisma.Sql[]) => Prisma.sql`CASE "RateLimit"."key" ${Prisma.join(parts, "")}END`;
+  return Prisma.sql`
+    INSERT INTO "RateLimit" ("key", "count", "windowStart", "lockedUntil", "lockouts", "version", "updatedAt")
+    VALUES ${Prisma.join(inserts)}
+    ON CONFLICT ("key") DO UPDATE SET
+      "count" = ${perKey(set.count)},
+      "windowStart" = ${perKey(set.windowStart)},
+      "lockedUntil" = ${perKey(set.lockedUntil)},
+      "lockouts" = ${perKey(set.lockouts)},
+      "version" = "RateLimit"."version" + 1,
+      "updatedAt" = ${now}
+    WHERE "RateLimit"."lockedUntil" IS NULL OR "RateLimit"."lockedUntil" <= ${now}
+    RETURNING "key", "lockedUntil"`;
+}
+
+/**
+ * A success: the count and the lockout history for this key start over. The row stays (for the
+ * next attempt to update in place); the housekeeping job removes rows nobody has used in a day.
+ */
+export async function resetLimit(policy: Policy, subject: string, now = new Date()): Promise<void> {
+  await getDb().$executeRaw`
+    UPDATE "RateLimit" SET "count" = 0, "lockouts" = 0, "lockedUntil" = NULL, "updatedAt" = ${now}
+    WHERE "key" = ${keyOf(policy, subject)}`;
+}
+
+/** Rows idle this long carry nothing a policy still needs (windows are at most an hour long). */
+export const RATE_LIMIT_IDLE_MS = LOCKOUT_MEMORY_MS;
+
+/**
+ * Deletes counters that no longer matter: untouched for a day and not locked within that day.
+ * At most `batch` rows per statement, so a large backlog never holds the write lock for long.
+ * Returns how many rows went.
+ */
+export async function pruneRateLimits(now = new Date(), batch = 1_000): Promise<number> {
+  const cutoff = new Date(now.getTime() - RATE_LIMIT_IDLE_MS);
+  let total = 0;
+  for (;;) {
+    const removed = await getDb().$executeRaw`
+      DELETE FROM "RateLimit" WHERE "key" IN (
+        SELECT "key" FROM "RateLimit"
+        WHERE "updatedAt" < ${cutoff} AND ("lockedUntil" IS NULL OR "lockedUntil" < ${cutoff})
+        LIMIT ${batch})`;
+    total += removed;
+    if (removed < batch) return total;
+  }
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { encodeMessage, encodeWait, type MessageKey } from "./messages";
-import { checkLimit, consumeLimit, policies, resetLimit, type LimitResult } from "./rate-limit";
+import { checkLimits, consumeLimits, policies, resetLimit, type LimitResult } from "./rate-limit";
 import { normalizeRecoveryCode, useRecoveryCode } from "./recovery-codes";
 import { recordEvent } from "./security-events";
 import type { SignInMethod } from "./sessions";
@@ -53,20 +53,24 @@ export async function passSecondFactor(input: {
 }): Promise<SecondFactorResult> {
   const { userId, purpose, ip } = input;
   const limits = policies();
-  const addressEarly = await checkLimit(limits.ipCode, ip);
-  if (!addressEarly.ok) return { ok: false, message: encodeWait("tooManyAttempts", addressEarly.retryAt) };
-  const accountEarly = await checkLimit(limits.accountCode, userId);
-  if (!accountEarly.ok) return { ok: false, message: lockedMessage(accountEarly) };
+  // Both gates in one read: the address first, then the account.
+  const early = await checkLimits([
+    [limits.ipCode, ip],
+    [limits.accountCode, userId],
+  ]);
+  if (!early.ok) return { ok: false, message: early.gate === 0 ? encodeWait("tooManyAttempts", early.retryAt) : lockedMessage(early) };
 
   const totp = normalizeCode(input.code);
   const enrolling = purpose === "enroll" || purpose === "new-phone";
   const recovery = !totp && !enrolling && typeof input.code === "string" ? normalizeRecoveryCode(input.code) : null;
   if (!totp && !recovery) return { ok: false, message: enrolling ? "codeFormat" : "codeOrRecoveryFormat" };
 
-  const fromAddress = await consumeLimit(limits.ipCode, ip);
-  if (!fromAddress.ok) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.retryAt) };
-  const attempt = await consumeLimit(limits.accountCode, userId);
+  const [attempt, fromAddress] = await consumeLimits([
+    [limits.accountCode, userId],
+    [limits.ipCode, ip],
+  ]);
   if (!attempt.ok) return { ok: false, message: lockedMessage(attempt) };
+  if (!fromAddress.ok) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.retryAt) };
 
   let success: SecondFactorResult | null = null;
   let failure: string;

@@ -7,10 +7,10 @@ export type SignInMethod = "totp" | "recovery-code";
 /** How long a proof of password and code counts for sensitive changes. */
 export const STEP_UP_SECONDS = 5 * 60;
 
+/** The session row of a sign-in; the sign-in time itself is recorded by markSignedIn (lib/users.ts). */
 export async function createSession(input: { userId: string; method: SignInMethod; ip: string | null; userAgent: string | null }): Promise<string> {
   const id = randomBytes(24).toString("base64url");
   const db = getDb();
-  await db.user.update({ where: { id: input.userId }, data: { lastSignInAt: new Date() } });
   await db.userSession.create({
     data: {
       id,

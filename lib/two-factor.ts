@@ -1,4 +1,5 @@
 import "server-only";
+import { Prisma } from "@/generated/prisma/client";
 import { getConfig } from "./config";
 import { decryptSecret, DecryptionError, encryptSecret } from "./crypto";
 import { getDb } from "./db";
@@ -244,11 +245,18 @@ export async function verifyTotpForUser(userId: string, code: string, now?: numb
     return check;
   }
   if (parseSteps(user.totpHintedSteps).includes(check.step)) return { ok: false, reason: "wrong" };
-  const { count } = await db.user.updateMany({
-    where: { id: userId, totpSecret: user.totpSecret, OR: [{ totpLastStep: null }, { totpLastStep: { lt: check.step } }] },
-    data: { totpLastStep: check.step },
-  });
-  if (count !== 1) return { ok: false, reason: "used" };
+  // One UPDATE … RETURNING (updateMany would add a transaction around it); no match throws P2025.
+  const recorded = await db.user
+    .update({
+      where: { id: userId, totpSecret: user.totpSecret, OR: [{ totpLastStep: null }, { totpLastStep: { lt: check.step } }] },
+      data: { totpLastStep: check.step },
+      select: { id: true },
+    })
+    .catch((error: unknown) => {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") return null;
+      throw error;
+    });
+  if (!recorded) return { ok: false, reason: "used" };
   if (user.totpHintedSteps) {
     // Steps up to this one can never be accepted again anyway; only if no hint was added meanwhile.
     const future = parseSteps(user.totpHintedSteps).filter((step) => step > check.step);

@@ -101,6 +101,20 @@ export async function getAccount(userId: string): Promise<AccountSummary | null>
   return row ? toSummary(row) : null;
 }
 
+/**
+ * A finished sign-in: records when, and returns the account as it is now, in one statement.
+ * Null when the account is no longer enrolled (a reset that raced the sign-in).
+ */
+export async function markSignedIn(userId: string): Promise<AccountSummary | null> {
+  const row = await getDb()
+    .user.update({ where: { id: userId, enrolledAt: { not: null } }, data: { lastSignInAt: new Date() }, select: summaryFields })
+    .catch((error: unknown) => {
+      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") return null;
+      throw error;
+    });
+  return row ? toSummary(row) : null;
+}
+
 /** Why this account has to enroll again, if the clinic reset it: shown on the enrollment page. */
 export async function getResetNotice(userId: string): Promise<{ at: Date; reason: string } | null> {
   const row = await getDb().user.findUnique({ where: { id: userId }, select: { enrollmentResetAt: true, enrollmentResetReason: true } });

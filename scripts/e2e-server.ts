@@ -10,9 +10,10 @@ mkdirSync(path.dirname(file), { recursive: true });
 for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
 migrateDatabase(url);
 
-const server = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", process.env.E2E_PORT ?? "3100"], {
+// As production runs it: scripts/serve.ts, one server process per core sharing the database.
+const server = spawn("node_modules/.bin/tsx", ["scripts/serve.ts"], {
   stdio: "inherit",
-  env: process.env,
+  env: { ...process.env, PORT: process.env.E2E_PORT ?? "3100", HOSTNAME: "127.0.0.1" },
 });
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => server.kill(signal));
 server.on("exit", (code) => process.exit(code ?? 0));

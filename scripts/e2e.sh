@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export NEXT_TELEMETRY_DISABLED=1 CHECKPOINT_DISABLE=1
 npx --no-install next build
+node scripts/precompress.mjs
 npx --no-install playwright test "$@"

@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, DEFAULT_ISSUER, parseConfig } from "@/lib/config-schema";
+import { ConfigError, DEFAULT_ISSUER, parseConfig, parseServerConfig } from "@/lib/config-schema";
 
 const repo = path.resolve(__dirname, "..");
 const key = randomBytes(32).toString("base64");
@@ -106,5 +106,27 @@ describe("configuration", () => {
     const other = mkdtempSync(path.join(tmpdir(), "clinic-"));
     runIn(other, "scripts/setup.ts");
     expect(readFileSync(path.join(other, ".env.local"), "utf8")).not.toBe(contents);
+  });
+});
+
+describe("serving settings", () => {
+  it("runs one process per core unless WEB_CONCURRENCY says otherwise", () => {
+    expect(parseServerConfig({})).toEqual({ processes: availableParallelism(), port: 3000, hostname: undefined });
+    expect(parseServerConfig({ WEB_CONCURRENCY: "3", PORT: "8080", HOSTNAME: "127.0.0.1" })).toEqual({ processes: 3, port: 8080, hostname: "127.0.0.1" });
+  });
+
+  it("says what is wrong with each bad value", () => {
+    const messages = (env: Record<string, string>) => {
+      try {
+        parseServerConfig(env);
+        return [];
+      } catch (error) {
+        return (error as ConfigError).problems;
+      }
+    };
+    expect(messages({ WEB_CONCURRENCY: "0" })).toEqual([expect.stringContaining("WEB_CONCURRENCY must be a whole number from 1 to 64")]);
+    expect(messages({ WEB_CONCURRENCY: "two" })).toEqual([expect.stringContaining("WEB_CONCURRENCY must be a whole number")]);
+    expect(messages({ PORT: "70000" })).toEqual([expect.stringContaining("PORT must be a whole number from 1 to 65535")]);
+    expect(messages({ HOSTNAME: "my laptop" })).toEqual([expect.stringContaining("HOSTNAME must be an IP address")]);
   });
 });

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { isMessageKey, messages } from "@/lib/messages";
 import { getCurrentAccount } from "@/lib/session";
@@ -25,7 +24,7 @@ export default async function SignInPage({ searchParams }: Props) {
       )}
       <SignInForm />
       <p className="muted mt">
-        New here? <Link href="/sign-up">Create an account</Link>
+        New here? <a href="/sign-up">Create an account</a>
       </p>
     </section>
   );

@@ -1,5 +1,4 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { redirect } from "next/navigation";
 import { getCurrentAccount } from "@/lib/session";
 import { SignUpForm } from "./sign-up-form";
@@ -17,7 +16,7 @@ export default async function SignUpPage() {
       </p>
       <SignUpForm />
       <p className="muted mt">
-        Already have an account? <Link href="/sign-in">Sign in</Link>
+        Already have an account? <a href="/sign-in">Sign in</a>
       </p>
     </section>
   );

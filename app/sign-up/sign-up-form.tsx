@@ -6,7 +6,6 @@ import { FormMessage } from "@/components/form-message";
 import { NewPasswordField } from "@/components/new-password-field";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
-import Link from "next/link";
 import type { ActionState } from "@/lib/action-state";
 import { messages } from "@/lib/messages";
 import { signUp } from "./actions";
@@ -20,7 +19,7 @@ export function SignUpForm() {
       <EmailField autoComplete="email" defaultValue={state.values?.email} error={errors.email} />
       {errors.email === messages.emailTaken && (
         <p>
-          <Link href="/sign-in">Sign in with this email</Link>
+          <a href="/sign-in">Sign in with this email</a>
         </p>
       )}
       <TextField

@@ -1,0 +1,71 @@
+/**
+ * `npm start` / `npm run serve`: the built portal in WEB_CONCURRENCY server processes (default:
+ * one per CPU core), all listening on one port through node:cluster and sharing the SQLite file.
+ * That is safe because everything shared lives in the database: sessions, challenges, limits
+ * (atomic upserts) and the replay guard (conditional UPDATEs); SQLite's WAL lets them read while
+ * one writes. A process that dies is replaced; SIGINT/SIGTERM stop them all.
+ */
+import cluster from "node:cluster";
+import path from "node:path";
+import { loadEnvConfig } from "@next/env";
+import { ConfigError, parseConfig, parseServerConfig, type ServerConfig } from "../lib/config-schema";
+
+const root = process.cwd();
+/** A process that dies sooner than this after starting counts as a failed start. */
+const QUICK_EXIT_MS = 10_000;
+
+function readConfig(): ServerConfig {
+  loadEnvConfig(root, false, { info: () => {}, error: console.error });
+  try {
+    // The app's own settings too: better one clear message here than one per process.
+    parseConfig(process.env);
+    return parseServerConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`\n${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+const config = readConfig();
+cluster.setupPrimary({ exec: path.join(__dirname, "serve-worker.mjs"), execArgv: [] });
+
+let stopping = false;
+let quickExits = 0;
+const startedAt = new Map<number, number>();
+
+function fork(): void {
+  const worker = cluster.fork({ SERVE_OPTIONS: JSON.stringify({ port: config.port, hostname: config.hostname }) });
+  startedAt.set(worker.id, Date.now());
+}
+
+cluster.on("exit", (worker, code, signal) => {
+  if (stopping) return;
+  const quick = Date.now() - (startedAt.get(worker.id) ?? 0) < QUICK_EXIT_MS;
+  startedAt.delete(worker.id);
+  quickExits = quick ? quickExits + 1 : 0;
+  // A server that cannot start (port taken, bad build) would only fail again: stop instead.
+  if (quickExits > config.processes) {
+    console.error("Server processes keep exiting right after they start; stopping. See the messages above.");
+    process.exit(1);
+  }
+  console.error(`Server process ${worker.process.pid} exited (${signal ?? code}); starting another.`);
+  fork();
+});
+
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    stopping = true;
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill(signal);
+    setTimeout(() => process.exit(0), 5_000).unref();
+    cluster.on("exit", () => {
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+    });
+  });
+}
+
+for (let i = 0; i < config.processes; i++) fork();
+const where = `${config.hostname ?? "all interfaces"}, port ${config.port}`;
+console.log(`Portal: ${config.processes} server process${config.processes === 1 ? "" : "es"} on ${where} (WEB_CONCURRENCY).`);
