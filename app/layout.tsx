@@ -1,6 +1,9 @@
 import type { Metadata, Viewport } from "next";
 import Link from "next/link";
+import { NavLinks } from "@/components/nav-links";
+import { SignOutButton } from "@/components/sign-out-button";
 import { getConfig } from "@/lib/config";
+import { getCurrentSession } from "@/lib/session";
 import "./globals.css";
 
 // Every page depends on who is asking; none is prerendered at build time (builds need no secrets).
@@ -22,7 +25,10 @@ export const viewport: Viewport = {
   colorScheme: "light dark",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const current = await getCurrentSession();
+  const links = [{ href: "/home", text: "Your account" }];
+  if (current?.account.role === "admin") links.push({ href: "/admin", text: "Admin" });
   return (
     <html lang="en">
       <body>
@@ -30,6 +36,12 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <Link href="/" className="site-name">
             {getConfig().issuer}
           </Link>
+          {current && (
+            <div className="site-tools">
+              <NavLinks links={links} label="Main" className="site-nav" />
+              <SignOutButton />
+            </div>
+          )}
         </header>
         <main className="page">{children}</main>
       </body>

@@ -14,11 +14,13 @@ export function CodeForm({
   onSuccessPath,
   allowRecovery = false,
   issuer,
+  autoFocus = false,
 }: {
   submitLabel: string;
   onSuccessPath: string;
   allowRecovery?: boolean;
   issuer: string;
+  autoFocus?: boolean;
 }) {
   const [message, setMessage] = useState<string | null>(null);
   const [expired, setExpired] = useState(false);
@@ -57,7 +59,7 @@ export function CodeForm({
           </>
         )}
       </div>
-      <CodeInput recovery={recovery} invalid={Boolean(message)} issuer={issuer} />
+      <CodeInput recovery={recovery} invalid={Boolean(message)} issuer={issuer} autoFocus={autoFocus} />
       <button type="submit" disabled={pending} aria-disabled={pending}>
         {pending ? "Checking…" : submitLabel}
       </button>

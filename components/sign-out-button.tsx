@@ -1,26 +1,22 @@
 "use client";
 
-import { useTransition } from "react";
-import { signOut } from "next-auth/react";
-import { endSignInAttempt } from "@/app/sign-out/actions";
+import { useFormStatus } from "react-dom";
+import { signOutHere } from "@/app/sign-out/actions";
 
-/** Ends both a half-finished sign-in (challenge cookie) and a full NextAuth session. */
-export function SignOutButton({ className = "secondary", label = "Sign out" }: { className?: string; label?: string }) {
-  const [pending, startTransition] = useTransition();
+function Button({ className, label }: { className: string; label: string }) {
+  const { pending } = useFormStatus();
   return (
-    <button
-      type="button"
-      className={className}
-      disabled={pending}
-      onClick={() =>
-        startTransition(async () => {
-          await endSignInAttempt();
-          await signOut({ redirect: false }).catch(() => undefined);
-          window.location.assign("/sign-in?notice=signedOut");
-        })
-      }
-    >
+    <button type="submit" className={className} disabled={pending} aria-disabled={pending}>
       {pending ? "Signing out…" : label}
     </button>
+  );
+}
+
+/** Ends both a half-finished sign-in (challenge cookie) and a full session; a plain form, so it works without JavaScript. */
+export function SignOutButton({ className = "secondary", label = "Sign out" }: { className?: string; label?: string }) {
+  return (
+    <form action={signOutHere} className="inline-form">
+      <Button className={className} label={label} />
+    </form>
   );
 }

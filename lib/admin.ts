@@ -86,12 +86,26 @@ export async function getAccountDetail(id: string): Promise<AccountDetail | null
   return { ...user, lockedUntil: locks.get(id) ?? null, unusedRecoveryCodes };
 }
 
+/** The internal note: why, and how the caller's identity was checked. Only admins ever see it. */
 export const reasonSchema = z
-  .string({ error: "Give a reason: it is shown to the patient and kept in the audit log." })
+  .string({ error: "Write an internal note: why, and how you checked who the patient is. It goes in the audit log only." })
   .transform((s) => s.normalize("NFKC").trim().replace(/\s+/g, " "))
-  .refine((s) => s.length >= 5, { error: "Give a reason of at least 5 characters: it is shown to the patient and kept in the audit log." })
-  .refine((s) => s.length <= 500, { error: "Keep the reason under 500 characters." })
-  .refine((s) => !/\p{Cc}/u.test(s), { error: "The reason can't contain control characters." });
+  .refine((s) => s.length >= 5, { error: "Write an internal note of at least 5 characters: why, and how you checked who the patient is." })
+  .refine((s) => s.length <= 500, { error: "Keep the internal note under 500 characters." })
+  .refine((s) => !/\p{Cc}/u.test(s), { error: "The internal note can't contain control characters." });
+
+/** What the patient reads on their setup page after a reset, unless the admin writes something else. */
+export const DEFAULT_RESET_MESSAGE = "You asked the clinic to reset your sign-in, for example because you lost or replaced your phone.";
+
+/** The message to the patient; left empty, the default is used. */
+export const resetMessageSchema = z
+  .string({ error: "Write a message to the patient, or keep the suggested one." })
+  .optional()
+  .transform((s) => (s ?? "").normalize("NFKC").trim().replace(/\s+/g, " "))
+  .transform((s) => s || DEFAULT_RESET_MESSAGE)
+  .refine((s) => s.length >= 5, { error: "Write a message to the patient of at least 5 characters, or keep the suggested one." })
+  .refine((s) => s.length <= 300, { error: "Keep the message to the patient under 300 characters." })
+  .refine((s) => !/\p{Cc}/u.test(s), { error: "The message to the patient can't contain control characters." });
 
 export type AdminResult = { ok: true } | { ok: false; message: string };
 
@@ -100,7 +114,7 @@ export type AdminResult = { ok: true } | { ok: false; message: string };
  * once, their next sign-in goes straight to enrollment with a notice of when and why, and the
  * audit log and their own activity record it. Only patients' enrollments are reset this way.
  */
-export async function resetEnrollment(actor: Actor, targetId: string, reason: string): Promise<AdminResult> {
+export async function resetEnrollment(actor: Actor, targetId: string, reason: string, patientMessage = DEFAULT_RESET_MESSAGE): Promise<AdminResult> {
   const db = getDb();
   const target = await db.user.findUnique({ where: { id: targetId }, select: { id: true, email: true, role: true, enrolledAt: true, totpPendingSecret: true } });
   if (!target) return { ok: false, message: "No such account." };
@@ -120,14 +134,15 @@ export async function resetEnrollment(actor: Actor, targetId: string, reason: st
         totpLastStep: null,
         recoveryCodesIssuedAt: null,
         enrollmentResetAt: now,
-        enrollmentResetReason: reason,
+        // The patient sees this column; the internal note stays in the audit log.
+        enrollmentResetReason: patientMessage,
       },
     }),
     db.recoveryCode.deleteMany({ where: { userId: target.id } }),
     db.authChallenge.deleteMany({ where: { userId: target.id } }),
     db.userSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now, endReason: "enrollment-reset" } }),
-    db.securityEvent.create({ data: { type: "enrollment-reset" satisfies EventType, userId: target.id, ip: actor.ip, detail: reason.slice(0, 200) } }),
-    auditEntryCreate(actor, "enrollment-reset", target, reason),
+    db.securityEvent.create({ data: { type: "enrollment-reset" satisfies EventType, userId: target.id, ip: actor.ip, detail: patientMessage.slice(0, 200) } }),
+    auditEntryCreate(actor, "enrollment-reset", target, reason, patientMessage),
   ]);
   return { ok: true };
 }

@@ -16,7 +16,7 @@ export async function recordAudit(actor: Actor, action: AuditAction, target: { i
 }
 
 /** The insert itself, for callers that write it in one transaction with what it records. */
-export function auditEntryCreate(actor: Actor, action: AuditAction, target: { id: string; email: string } | null, reason?: string) {
+export function auditEntryCreate(actor: Actor, action: AuditAction, target: { id: string; email: string } | null, reason?: string, patientMessage?: string) {
   return getDb().auditEntry.create({
     data: {
       actorId: actor.id,
@@ -25,6 +25,7 @@ export function auditEntryCreate(actor: Actor, action: AuditAction, target: { id
       targetId: target?.id ?? null,
       targetEmail: target?.email ?? null,
       reason: reason ?? null,
+      patientMessage: patientMessage ?? null,
       ip: actor.ip,
       via: actor.via,
     },
@@ -32,7 +33,7 @@ export function auditEntryCreate(actor: Actor, action: AuditAction, target: { id
 }
 
 export type AuditFilter = { admin?: string; patient?: string; action?: AuditAction; before?: Date };
-export type AuditRow = { id: string; at: Date; actorEmail: string; action: string; label: string; targetEmail: string | null; reason: string | null; ip: string | null; via: string };
+export type AuditRow = { id: string; at: Date; actorEmail: string; action: string; label: string; targetEmail: string | null; reason: string | null; patientMessage: string | null; ip: string | null; via: string };
 
 /** Newest first, a page at a time; every filter is an exact match on an indexed column. */
 export async function listAudit(filter: AuditFilter, take = 50): Promise<AuditRow[]> {

@@ -18,6 +18,18 @@ function wholeNumber(name: string, min: number, max: number, fallback: number, w
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback);
 }
 
+/** The server's own zone: what a clinic gets when it sets none. */
+export const serverTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
@@ -27,9 +39,10 @@ const schema = z.object({
     .refine((v) => v.startsWith("file:"), {
       error: "DATABASE_URL must be a SQLite file URL such as file:./prisma/dev.db.",
     }),
+  PORT: wholeNumber("PORT", 1, 65_535, 3000, "the port `npm start` serves on"),
   NEXTAUTH_URL: z
     .url({ protocol: /^https?$/, error: "NEXTAUTH_URL must be the portal's public address, such as https://portal.example-clinic.org." })
-    .default("http://localhost:3000"),
+    .optional(),
   AUTH_SECRET: z
     .string({ error: `AUTH_SECRET is missing: ${FIX}.` })
     .trim()
@@ -57,6 +70,24 @@ const schema = z.object({
     }),
   IP_ATTEMPTS_PER_15_MIN: wholeNumber("IP_ATTEMPTS_PER_15_MIN", 10, 100_000, 100),
   SIGNUPS_PER_IP_PER_HOUR: wholeNumber("SIGNUPS_PER_IP_PER_HOUR", 1, 100_000, 20),
+  CLINIC_TIME_ZONE: z
+    .string()
+    .trim()
+    .refine(isTimeZone, { error: "CLINIC_TIME_ZONE must be an IANA time zone name such as Europe/London or America/Chicago." })
+    .optional(),
+  CLINIC_PHONE: z
+    .string()
+    .trim()
+    .refine((v) => /^\+?[0-9][0-9 ().-]{2,28}[0-9]$/.test(v), {
+      error: "CLINIC_PHONE must be a phone number patients can dial, such as +44 20 7946 0000 (digits, spaces, + ( ) . - only).",
+    })
+    .optional(),
+  CLINIC_HOURS: z
+    .string()
+    .trim()
+    .max(100, { error: "CLINIC_HOURS must be at most 100 characters, such as Mon–Fri 8:00–18:00." })
+    .refine((v) => !/\p{Cc}/u.test(v), { error: "CLINIC_HOURS can't contain control characters." })
+    .optional(),
 });
 
 export type Limits = {
@@ -72,6 +103,8 @@ export type Limits = {
 export type Config = {
   nodeEnv: "development" | "production" | "test";
   databaseUrl: string;
+  /** The port `next start` listens on (PORT). */
+  port: number;
   appUrl: URL;
   /** Cookies get the Secure flag whenever the portal is served over https. */
   secureCookies: boolean;
@@ -81,6 +114,15 @@ export type Config = {
   /** How many reverse proxies in front of the portal append to X-Forwarded-For (0: trust none). */
   trustProxyHops: number;
   limits: Limits;
+  clinic: Clinic;
+};
+
+export type Clinic = {
+  /** IANA zone every time is shown in. */
+  timeZone: string;
+  /** Where patients call for help; null when not configured. */
+  phone: string | null;
+  hours: string | null;
 };
 
 export class ConfigError extends Error {
@@ -100,7 +142,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(result.error.issues.map((issue) => issue.message));
   }
   const e = result.data;
-  const appUrl = new URL(e.NEXTAUTH_URL);
+  // Unset, the address is this machine on the port the server listens on.
+  const appUrl = new URL(e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`);
   // Over plain http no cookie can be Secure; that is only acceptable on this machine itself.
   const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(appUrl.hostname);
   if (e.NODE_ENV === "production" && appUrl.protocol !== "https:" && !loopback) {
@@ -111,6 +154,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
     appUrl,
     secureCookies: appUrl.protocol === "https:",
     authSecret: e.AUTH_SECRET,
@@ -123,5 +167,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ipAttemptsPer15Min: e.IP_ATTEMPTS_PER_15_MIN,
       signUpsPerIpPerHour: e.SIGNUPS_PER_IP_PER_HOUR,
     },
+    clinic: { timeZone: e.CLINIC_TIME_ZONE ?? serverTimeZone(), phone: e.CLINIC_PHONE ?? null, hours: e.CLINIC_HOURS ?? null },
   };
 }

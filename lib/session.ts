@@ -5,7 +5,7 @@ import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { SESSION_MAX_AGE_SECONDS, sessionCookieName } from "./auth";
 import { getConfig } from "./config";
-import { endSession, findActiveSession, type ActiveSession } from "./sessions";
+import { endSession, findActiveSession, touchSession, type ActiveSession } from "./sessions";
 import { getAccount, type AccountSummary } from "./users";
 
 export type CurrentSession = { account: AccountSummary; session: ActiveSession };
@@ -29,6 +29,7 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession | null> 
   }
   const account = await getAccount(session.userId);
   if (!account?.enrolledAt) return null;
+  await touchSession(session.id);
   return { account, session };
 });
 
@@ -55,4 +56,12 @@ export async function requireAdmin(): Promise<CurrentSession> {
   if (!current) redirect("/sign-in");
   if (current.account.role !== "admin") notFound();
   return current;
+}
+
+/** Signs this browser out on the server: its session row ends and the cookie goes. */
+export async function endCurrentSession(): Promise<{ userId: string } | null> {
+  const current = await getCurrentSession();
+  if (current) await endSession(current.session.id, "signed-out");
+  (await cookies()).delete({ name: sessionCookieName(), path: "/", secure: getConfig().secureCookies, httpOnly: true, sameSite: "lax" });
+  return current ? { userId: current.account.id } : null;
 }

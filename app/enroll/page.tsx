@@ -3,7 +3,9 @@ import { redirect } from "next/navigation";
 import { CodeForm } from "@/components/code-form";
 import { getConfig } from "@/lib/config";
 import { AuthenticatorSetup } from "@/components/authenticator-setup";
+import { ContactClinic } from "@/components/contact-clinic";
 import { SignOutButton } from "@/components/sign-out-button";
+import { clinicDateTime } from "@/lib/clinic-time";
 import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 import { renderQrDataUrl } from "@/lib/qr";
 import { getCurrentAccount } from "@/lib/session";
@@ -12,8 +14,6 @@ import { getResetNotice } from "@/lib/users";
 import { requestNewKey } from "./actions";
 
 export const metadata: Metadata = { title: "Set up your authenticator app" };
-
-const resetDate = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
 
 type Props = { searchParams: Promise<{ new?: string }> };
 
@@ -38,8 +38,8 @@ export default async function EnrollPage({ searchParams }: Props) {
         </p>
         {reset && (
           <p className="notice" role="status" data-testid="reset-notice">
-            The clinic reset your two-step sign-in on {resetDate.format(reset.at)} (UTC). The reason given: &ldquo;{reset.reason}&rdquo;. Please set up
-            your authenticator app again. If you didn&apos;t ask for this, contact the clinic.
+            The clinic reset your two-step sign-in on {clinicDateTime(reset.at)}: &ldquo;{reset.reason}&rdquo; Please set up your
+            authenticator app again. If you didn&apos;t ask for this, <ContactClinic />.
           </p>
         )}
         {replaced === "1" && <p className="notice">You have a new key. Any older QR code for this account no longer works.</p>}

@@ -23,7 +23,7 @@ export async function confirmNewPhone(_prev: ActionState, formData: FormData): P
   await revokeChallengesOf(account.id);
   await recordEvent("new-phone", account.id, ip);
   if ((await endSessionsOf(account.id, session.id, "new-phone")) > 0) await recordEvent("sessions-ended", account.id, ip);
-  redirect("/account/recovery-codes");
+  redirect("/account/recovery-codes?notice=newPhoneDone");
 }
 
 export async function requestNewPhoneKey(): Promise<void> {

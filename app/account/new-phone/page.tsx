@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthenticatorSetup } from "@/components/authenticator-setup";
+import { getConfig } from "@/lib/config";
 import { renderQrDataUrl } from "@/lib/qr";
 import { requireStepUp } from "@/lib/step-up";
 import { getOrCreatePendingEnrollment } from "@/lib/two-factor";
@@ -31,7 +32,7 @@ export default async function NewPhonePage({ searchParams }: Props) {
       </section>
       <section className="card">
         <h2>2. Enter the code the new phone shows</h2>
-        <NewPhoneForm />
+        <NewPhoneForm issuer={getConfig().issuer} />
       </section>
       <section className="card">
         <form action={requestNewPhoneKey} className="actions">

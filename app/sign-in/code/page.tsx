@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CodeForm } from "@/components/code-form";
 import { getConfig } from "@/lib/config";
+import { ContactClinic } from "@/components/contact-clinic";
 import { SignOutButton } from "@/components/sign-out-button";
 import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 
@@ -15,8 +16,8 @@ export default async function CodeStepPage() {
     <section className="card">
       <h1>Enter your code</h1>
       <p className="muted">Step 2 of 2: the 6-digit code from your authenticator app.</p>
-      <CodeForm issuer={getConfig().issuer} submitLabel="Sign in" onSuccessPath="/home" allowRecovery />
-      <p className="muted mt">Lost your phone and your recovery codes? Contact the clinic: staff can reset your setup.</p>
+      <CodeForm issuer={getConfig().issuer} submitLabel="Sign in" onSuccessPath="/" allowRecovery autoFocus />
+      <p className="muted mt">Lost your phone and your recovery codes? <ContactClinic sentenceStart />: staff can reset your setup.</p>
       <div className="actions mt">
         <SignOutButton label="Cancel" />
       </div>
