@@ -15,7 +15,7 @@ export function generateMetadata(): Metadata {
   return {
     title: { default: name, template: `%s · ${name}` },
     description: "Sign in to the clinic's patient portal.",
-    referrer: "no-referrer",
+    referrer: "same-origin",
   };
 }
 

@@ -41,7 +41,8 @@ export function RecoveryCodeList({ codes, account, clinic, address, created, con
     const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
     const link = Object.assign(document.createElement("a"), { href: url, download: "recovery-codes.txt" });
     link.click();
-    URL.revokeObjectURL(url);
+    // Revoking at once can cancel the download before the browser has read the blob.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
     setKept(true);
   }
 

@@ -19,9 +19,18 @@ function formatFor(style: Style): Intl.DateTimeFormat {
   return format;
 }
 
-/** "1 Dec 2026, 14:05 GMT": the clinic's local time, with the zone named so nobody has to guess. */
+/**
+ * "1 Dec 2026, 14:05 GMT": the clinic's local time, with the zone named so nobody has to guess.
+ * en-GB names European zones (BST, CET) but writes "GMT-6" for American ones, which en-US calls CST.
+ */
 export function clinicDateTime(date: Date): string {
-  return formatFor("date-time").format(date);
+  const text = formatFor("date-time").format(date);
+  const offsetName = / GMT[+-][\d:]+$/.exec(text);
+  if (!offsetName) return text;
+  const zone = new Intl.DateTimeFormat("en-US", { timeZone: getConfig().clinic.timeZone, timeZoneName: "short" })
+    .formatToParts(date)
+    .find((part) => part.type === "timeZoneName")?.value;
+  return zone && !zone.startsWith("GMT") ? `${text.slice(0, offsetName.index)} ${zone}` : text;
 }
 
 /** "1 December 2026" in the clinic's time zone. */

@@ -1,6 +1,6 @@
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { ageStepUps, codeAt, enrolledAdmin, enrolledPatient, enterCode, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
+import { ageStepUps, codeAt, enrolledAdmin, enrolledPatient, enterCode, readSetupKey, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
@@ -44,6 +44,15 @@ test("every patient page and state passes axe (WCAG 2.2 AA) in light and dark mo
   await enterCode(page, "12", "Finish setup");
   await expect(page.locator(".alert")).not.toBeEmpty();
   await expectAccessible(page, "enrollment with a wrong code");
+  const secret = await readSetupKey(page);
+  await enterCode(page, codeAt(secret), "Finish setup");
+  await expect(page).toHaveURL(/\/account\/recovery-codes$/);
+  await expect(page.getByRole("button", { name: "I've saved my codes" })).toBeDisabled();
+  await expectAccessible(page, "first recovery codes, not yet saved");
+  await page.getByRole("button", { name: "Download" }).click();
+  await page.getByRole("link", { name: "I've saved my codes" }).click();
+  await expect(page).toHaveURL(/\/home$/);
+  await signOut(page);
 
   const patient = await enrolledPatient(page);
   await expectAccessible(page, "home");

@@ -48,7 +48,7 @@ test("pages that show a key or take a code are not cached, framed or referred", 
   expect(headers["cache-control"]).toContain("no-store");
   expect(headers["x-frame-options"]).toBe("DENY");
   expect(headers["content-security-policy"]).toContain("frame-ancestors 'none'");
-  expect(headers["referrer-policy"]).toBe("no-referrer");
+  expect(headers["referrer-policy"]).toBe("same-origin");
 });
 
 test("the session and challenge cookies are HttpOnly and SameSite", async ({ page, context }) => {

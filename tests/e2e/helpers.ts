@@ -50,9 +50,9 @@ export async function saveRecoveryCodes(page: Page): Promise<string[]> {
   await expect(page).toHaveURL(/\/account\/recovery-codes(\?notice=\w+)?$/);
   const codes = await page.getByTestId("recovery-codes").locator("li").allInnerTexts();
   expect(codes).toHaveLength(10);
-  const download = page.waitForEvent("download");
+  // Once the page is interactive, continuing waits until the codes were kept somewhere.
+  await expect(page.getByRole("button", { name: "I've saved my codes" })).toBeDisabled();
   await page.getByRole("button", { name: "Download" }).click();
-  await download;
   await page.getByRole("link", { name: "I've saved my codes" }).click();
   await expect(page).toHaveURL(/\/(home|admin)$/);
   return codes;
