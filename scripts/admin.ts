@@ -16,7 +16,7 @@ const USAGE = `Usage: npm run admin -- <command> [options]
 
   create-admin --email EMAIL [--name NAME]   Create an admin. The password is asked for at a hidden
                                              prompt, or read from standard input when piped.
-  list-users [--query TEXT] [--limit N]      Accounts whose email or name starts with TEXT (default: all, 50).
+  list-users [--query TEXT] [--limit N]      Accounts whose email or name contains every word of TEXT (default: all, 50).
   reset --email EMAIL --reason "TEXT"        Reset a patient's two-step sign-in: secrets and recovery codes
         [--message "TEXT"]                   removed, all sessions ended, re-enrollment at next sign-in.
                                              --reason is the internal note (audit log only); --message is

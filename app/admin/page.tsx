@@ -21,9 +21,9 @@ export default async function AdminPatientsPage({ searchParams }: Props) {
       <h1>Patients</h1>
       <form method="get" className="search-form" role="search">
         <label htmlFor="q" className="sr-only">
-          Email or name starts with
+          Name or email
         </label>
-        <input id="q" name="q" type="search" defaultValue={q} placeholder="Email or name starts with…" maxLength={254} />
+        <input id="q" name="q" type="search" defaultValue={q} placeholder="Name or any part of an email" maxLength={254} />
         <button type="submit">Search</button>
       </form>
       <div className="table-scroll mt" role="region" aria-label="Patients found" tabIndex={0}>

@@ -28,10 +28,10 @@ export default async function AuditPage({ searchParams }: Props) {
       <h1>Audit log</h1>
       <form method="get" className="admin-filter">
         <label>
-          Admin email <input name="admin" defaultValue={admin} maxLength={254} />
+          Admin email (any part) <input name="admin" defaultValue={admin} maxLength={254} />
         </label>
         <label>
-          Patient email <input name="patient" defaultValue={patient} maxLength={254} />
+          Patient email (any part) <input name="patient" defaultValue={patient} maxLength={254} />
         </label>
         <label>
           Action
