@@ -52,7 +52,7 @@ export default async function EnrollPage({ searchParams }: Props) {
       <section className="card">
         <h2>Having trouble?</h2>
         <p className="muted">
-          If you scanned an old code or want to start again, get a new key. Anything you already added for this portal will
+          If you scanned an old code or want to start again, get a new key. Anything you already added for {getConfig().issuer} will
           stop working.
         </p>
         <form action={requestNewKey} className="actions">
