@@ -27,8 +27,8 @@ export const viewport: Viewport = {
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const current = await getCurrentSession();
-  const links = [{ href: "/home", text: "Your account" }];
-  if (current?.account.role === "admin") links.push({ href: "/admin", text: "Admin" });
+  const links = [{ href: "/home", text: "Your account", within: "/account/" }];
+  if (current?.account.role === "admin") links.push({ href: "/admin", text: "Admin", within: "/admin/" });
   return (
     <html lang="en">
       <body>

@@ -3,20 +3,25 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
+/** `within`: a path prefix whose pages also count as this link's (a patient's page under Patients). */
+type NavLink = { href: string; text: string; within?: string };
+
 /** Links that mark the page you are on (aria-current), also in the server-rendered HTML. */
-export function NavLinks({ links, label, className }: { links: { href: string; text: string }[]; label: string; className?: string }) {
+export function NavLinks({ links, label, className }: { links: NavLink[]; label: string; className?: string }) {
   const pathname = usePathname();
-  const current = (href: string) => pathname === href || (href !== "/" && href !== "/admin" && pathname.startsWith(`${href}/`)) || (href === "/admin" && pathname.startsWith("/admin/patients"));
   return (
     <nav aria-label={label} className={className}>
       <ul>
-        {links.map((link) => (
-          <li key={link.href}>
-            <Link href={link.href} aria-current={current(link.href) ? "page" : undefined}>
-              {link.text}
-            </Link>
-          </li>
-        ))}
+        {links.map((link) => {
+          const current = pathname === link.href || (link.within !== undefined && pathname.startsWith(link.within));
+          return (
+            <li key={link.href}>
+              <Link href={link.href} aria-current={current ? "page" : undefined}>
+                {link.text}
+              </Link>
+            </li>
+          );
+        })}
       </ul>
     </nav>
   );

@@ -52,3 +52,16 @@ describe("the message a reset shows the patient", () => {
     for (const bad of ["ok", "x".repeat(301), "bad\u0000message", 42]) expect(resetMessageSchema.safeParse(bad).success).toBe(false);
   });
 });
+
+describe("times in the clinic's zone", () => {
+  it("names the zone and turns ISO timestamps in event details into clinic time", async () => {
+    const { clinicDateTime, clinicTimesIn, clinicTimeZone } = await import("@/lib/clinic-time");
+    expect(clinicTimeZone()).toBe(serverTimeZone());
+    const text = clinicDateTime(new Date("2026-12-01T10:00:00.000Z"));
+    expect(text).toMatch(/^\d{1,2} \w{3} 2026, \d{2}:\d{2} \S+$/);
+    const detail = clinicTimesIn("until 2026-12-01T10:00:00.000Z");
+    expect(detail).toBe(`until ${text}`);
+    expect(detail).not.toContain("T10:00");
+    expect(clinicTimesIn("recovery code")).toBe("recovery code");
+  });
+});

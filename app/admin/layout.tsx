@@ -10,7 +10,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         label="Admin"
         className="card admin-nav"
         links={[
-          { href: "/admin", text: "Patients" },
+          { href: "/admin", text: "Patients", within: "/admin/patients/" },
           { href: "/admin/audit", text: "Audit log" },
         ]}
       />

@@ -21,7 +21,7 @@ function wrongCode(secret: string) {
   return ["000000", "111111", "222222", "333333"].find((c) => !near.includes(c))!;
 }
 
-test("every patient page and state passes axe (WCAG 2.2 AA) in light and dark mode", async ({ page }) => {
+test("every patient page and state passes axe (WCAG 2.2 AA) in light and dark mode", async ({ page, browser }) => {
   await page.goto("/sign-up");
   await expectAccessible(page, "sign-up");
   await page.getByRole("button", { name: "Create account" }).click();
@@ -60,6 +60,22 @@ test("every patient page and state passes axe (WCAG 2.2 AA) in light and dark mo
     await page.goto(path);
     await expectAccessible(page, path);
   }
+  // A second device, signed in with a recovery code: the devices list with a Sign out for it.
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signInWithPassword(otherPage, patient.email);
+  await otherPage.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+  await otherPage.getByLabel("Recovery code").fill(patient.recoveryCodes[0]!);
+  await otherPage.getByRole("button", { name: "Sign in" }).click();
+  await expect(otherPage.getByTestId("recovery-notice")).toBeVisible();
+  await expectAccessible(otherPage, "home after a recovery code");
+  await other.close();
+  await page.goto("/account/devices");
+  await expect(page.getByTestId("devices").getByRole("listitem")).toHaveCount(2);
+  await expectAccessible(page, "devices, two signed in");
+  await page.getByRole("button", { name: "Sign out everywhere else" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Every other device was signed out." })).toBeVisible();
+  await expectAccessible(page, "devices, others signed out");
 
   ageStepUps(patient.email);
   await page.goto("/account/password");
@@ -121,6 +137,12 @@ test("every admin page and state passes axe (WCAG 2.2 AA) in light and dark mode
   await page.getByRole("button", { name: /^Yes, reset/ }).click();
   await expect(page.getByText("Two-step sign-in was reset")).toBeVisible();
   await expectAccessible(page, "admin patient after a reset");
+  const again = await browser.newContext();
+  const patientPage = await again.newPage();
+  await signInWithPassword(patientPage, patient.email);
+  await expect(patientPage.getByTestId("reset-notice")).toBeVisible();
+  await expectAccessible(patientPage, "setup again, with the clinic's reset notice");
+  await again.close();
   await page.goto("/admin/audit");
   await expectAccessible(page, "audit log");
 });
