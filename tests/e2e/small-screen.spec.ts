@@ -8,9 +8,26 @@ async function sidewaysScroll(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
 }
 
+/** Elements that stick out of their card sideways (lists in their own scrolling box excepted). */
+async function stickingOut(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll(".card")].flatMap((card) => {
+      const box = card.getBoundingClientRect();
+      return [...card.querySelectorAll("*")]
+        .filter((el) => !el.parentElement?.closest(".table-scroll"))
+        .filter((el) => {
+          const r = el.getBoundingClientRect();
+          return r.width > 1 && (r.right > box.right + 0.5 || r.left < box.left - 0.5);
+        })
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
+    }),
+  );
+}
+
 async function expectFits(page: Page, path: string) {
   await page.goto(path);
   expect(await sidewaysScroll(page), path).toBeLessThanOrEqual(0);
+  expect(await stickingOut(page), path).toEqual([]);
 }
 
 test("at 320 px no patient page scrolls sideways", async ({ page }) => {
