@@ -3,7 +3,9 @@ import { ConfigError, parseConfig } from "./lib/config-schema";
 import { installPeerHeaderName } from "./lib/socket-ip-header";
 
 try {
-  parseConfig(process.env);
+  const config = parseConfig(process.env);
+  // NextAuth reads NEXTAUTH_URL itself; unset, it would assume port 3000 whatever PORT says.
+  process.env.NEXTAUTH_URL ??= config.appUrl.origin;
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   console.error(`\n${error.message}\n`);

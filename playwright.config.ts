@@ -49,6 +49,10 @@ export default defineConfig({
       ENCRYPTION_KEY: randomBytes(32).toString("base64"),
       NEXTAUTH_URL: baseURL,
       TOTP_ISSUER: "St. Mary: Test Clinic",
+      // A zone far from the server's UTC, so a time shown in UTC by mistake cannot pass for local.
+      CLINIC_TIME_ZONE: "America/Chicago",
+      CLINIC_PHONE: "+1 312 555 0100",
+      CLINIC_HOURS: "Mon–Fri 8:00–17:00",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

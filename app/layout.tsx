@@ -1,5 +1,8 @@
 import type { Metadata, Viewport } from "next";
+import { NavLinks } from "@/components/nav-links";
+import { SignOutButton } from "@/components/sign-out-button";
 import { getConfig } from "@/lib/config";
+import { getCurrentSession } from "@/lib/session";
 import "./globals.css";
 
 // Every page depends on who is asking; none is prerendered at build time (builds need no secrets).
@@ -21,7 +24,10 @@ export const viewport: Viewport = {
   colorScheme: "light dark",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const current = await getCurrentSession();
+  const links = [{ href: "/home", text: "Your account", within: "/account/" }];
+  if (current?.account.role === "admin") links.push({ href: "/admin", text: "Admin", within: "/admin/" });
   return (
     <html lang="en">
       <body>
@@ -30,6 +36,12 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
           <a href="/" className="site-name">
             {getConfig().issuer}
           </a>
+          {current && (
+            <div className="site-tools">
+              <NavLinks links={links} label="Main" className="site-nav" />
+              <SignOutButton />
+            </div>
+          )}
         </header>
         <main className="page">{children}</main>
       </body>

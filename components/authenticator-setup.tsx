@@ -39,9 +39,12 @@ export function AuthenticatorSetup({ uri, secret, account, issuer, qrDataUrl }: 
         </ol>
       </details>
       <h2>Can&apos;t scan? Type or paste this key into the app</h2>
-      <p className="key" aria-label="Setup key" data-testid="setup-key">
-        {groupKey(secret)}
-      </p>
+      <dl className="key-box">
+        <dt>Setup key</dt>
+        <dd className="key" data-testid="setup-key">
+          {groupKey(secret)}
+        </dd>
+      </dl>
       <p className="hint">
         Account: {account} · Issuer: {issuer}
       </p>

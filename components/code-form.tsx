@@ -19,6 +19,7 @@ export function CodeForm({
   csrfToken,
   initialError,
   initialRecovery = false,
+  autoFocus = false,
 }: {
   submitLabel: string;
   onSuccessPath: string;
@@ -30,6 +31,7 @@ export function CodeForm({
   /** An encoded message from a refused post without JavaScript. */
   initialError?: string;
   initialRecovery?: boolean;
+  autoFocus?: boolean;
 }) {
   const initial = initialError ? renderMessage(initialError, { issuer }) : null;
   const [message, setMessage] = useState<string | null>(initial?.text ?? null);
@@ -76,7 +78,7 @@ export function CodeForm({
           </>
         )}
       </div>
-      <CodeInput recovery={recovery} invalid={Boolean(message)} issuer={issuer} />
+      <CodeInput recovery={recovery} invalid={Boolean(message)} issuer={issuer} autoFocus={autoFocus} />
       <button type="submit" disabled={pending} aria-disabled={pending}>
         {pending ? "Checking…" : submitLabel}
       </button>

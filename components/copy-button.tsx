@@ -2,15 +2,16 @@
 
 import { useState } from "react";
 
-export function CopyButton({ text, label }: { text: string; label: string }) {
+export function CopyButton({ text, label, onDone }: { text: string; label: string; onDone?: () => void }) {
   const [status, setStatus] = useState("");
   async function copy() {
     try {
       await navigator.clipboard.writeText(text);
       setStatus("Copied.");
     } catch {
-      setStatus("Couldn't copy automatically. Select the key and copy it by hand.");
+      setStatus("Couldn't copy automatically. Select the text and copy it by hand.");
     }
+    onDone?.();
   }
   return (
     <span className="actions">

@@ -1,32 +1,98 @@
 "use client";
 
+import Link from "next/link";
+import { useState, useSyncExternalStore } from "react";
 import { CopyButton } from "./copy-button";
 
+type Props = {
+  codes: string[];
+  account: string;
+  /** The portal's name and address, so a sheet found in a drawer years later still says what it is for. */
+  clinic: string;
+  address: string;
+  /** When the codes were made, already in the clinic's time. */
+  created: string;
+  /** Where "I've saved my codes" leads; no such button when absent. */
+  continueHref?: string;
+};
+
+const noSubscribe = () => () => {};
+
 /** A freshly issued set, with the three ways patients keep them: copy, download, print. */
-export function RecoveryCodeList({ codes, account }: { codes: string[]; account: string }) {
-  const text = `Recovery codes for ${account}\nEach code works once. Keep them somewhere safe, away from your phone.\n\n${codes.join("\n")}\n`;
+export function RecoveryCodeList({ codes, account, clinic, address, created, continueHref }: Props) {
+  // Without JavaScript the codes can only be written down, so the button works from the start;
+  // with it, the button waits until the codes were copied, downloaded or printed.
+  const hydrated = useSyncExternalStore(noSubscribe, () => true, () => false);
+  const [kept, setKept] = useState(false);
+  const text = [
+    `${clinic}: recovery codes`,
+    `Sign in at: ${address}`,
+    `Account: ${account}`,
+    `Created: ${created}`,
+    "",
+    "Each code works once, instead of a code from your authenticator app.",
+    "Keep them somewhere safe, away from your phone.",
+    "",
+    ...codes,
+    "",
+  ].join("\n");
+
   function download() {
     const url = URL.createObjectURL(new Blob([text], { type: "text/plain" }));
     const link = Object.assign(document.createElement("a"), { href: url, download: "recovery-codes.txt" });
     link.click();
-    URL.revokeObjectURL(url);
+    // Revoking at once can cancel the download before the browser has read the blob.
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    setKept(true);
   }
+
+  function print() {
+    setKept(true);
+    window.print();
+  }
+
   return (
     <>
+      <div className="print-only" data-testid="print-header">
+        <p>
+          <strong>{clinic}</strong>: recovery codes
+        </p>
+        <p>Sign in at: {address}</p>
+        <p>Account: {account}</p>
+        <p>Created: {created}</p>
+      </div>
       <ul className="codes" aria-label="Recovery codes" data-testid="recovery-codes">
         {codes.map((code) => (
           <li key={code}>{code}</li>
         ))}
       </ul>
       <div className="actions mt">
-        <CopyButton text={text} label="Copy codes" />
+        <CopyButton text={text} label="Copy codes" onDone={() => setKept(true)} />
         <button type="button" className="secondary" onClick={download}>
           Download
         </button>
-        <button type="button" className="secondary" onClick={() => window.print()}>
+        <button type="button" className="secondary" onClick={print}>
           Print
         </button>
       </div>
+      {continueHref && (
+        <div className="mt no-print">
+          {!hydrated || kept ? (
+            <Link className="button" href={continueHref}>
+              I&apos;ve saved my codes
+            </Link>
+          ) : (
+            <>
+              <button type="button" disabled aria-describedby="saved-hint">
+                I&apos;ve saved my codes
+              </button>
+              <p id="saved-hint" className="hint">
+                Copy, download or print your codes first.
+              </p>
+            </>
+          )}
+        </div>
+      )}
     </>
   );
 }

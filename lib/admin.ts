@@ -4,6 +4,7 @@ import { auditEntryCreate, type Actor } from "./audit";
 import { getDb } from "./db";
 import { retiredFromActive } from "./two-factor";
 import { setupDeadlineFrom } from "./users";
+import { Prisma } from "@/generated/prisma/client";
 import type { EventType } from "./security-events";
 
 export const PAGE_SIZE = 25;
@@ -56,28 +57,98 @@ function lockKeys(user: { id: string; email: string }) {
   return { exact, perAddressPrefix, matches: (key: string) => key === exact || key.startsWith(perAddressPrefix) };
 }
 
+/** More full-text matches than this and the term is common enough to find by walking the email index. */
+const DENSE_TERM_MATCHES = 10_000;
+
+/** Search words: lower-cased, split on spaces, each at most 64 characters, at most 8 of them. */
+export function searchTerms(query: string): string[] {
+  return query
+    .normalize("NFKC")
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 8)
+    .map((term) => term.slice(0, 64));
+}
+
+/** An FTS5 query matching every term (3+ characters) anywhere in the email or the name. */
+function ftsQuery(terms: string[]): string {
+  return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(" AND ");
+}
+
 /**
- * One page of accounts whose email or name starts with `query` (case-insensitive), ordered by
- * email, continuing after the email `after`. Each branch is an index range read for at most one
- * page more than shown; the union's first page is always within those.
+ * One page of accounts matching `query`, ordered by email, continuing after the email `after`.
+ * Every word of the query must appear somewhere in the email or the name, case- and
+ * accent-insensitively ("gray" finds Walter R. Gray, "example.org" every address there).
+ * Words of 3+ characters are looked up in the trigram index (UserSearch); a word so common that
+ * thousands match is instead checked while walking the email index, where matches are dense.
+ * A query of only 1–2 character words matches the start of an email or name, from the indexes.
  */
 export async function searchAccounts(query: string, after: string | null): Promise<{ rows: PatientRow[]; next: string | null }> {
   const db = getDb();
-  const q = query.trim().toLowerCase().slice(0, 254);
-  const afterEmail = after ? { gt: after.slice(0, 254) } : {};
-  const page = { orderBy: { email: "asc" as const }, take: PAGE_SIZE + 1, select: rowFields };
-  const [byEmail, byName] = await Promise.all([
-    db.user.findMany({ where: { email: { ...(q ? prefixRange(q) : {}), ...afterEmail } }, ...page }),
-    q ? db.user.findMany({ where: { nameSearch: prefixRange(q), email: afterEmail }, ...page }) : Promise.resolve([]),
-  ]);
-  const merged = new Map([...byEmail, ...byName].map((u) => [u.id, u]));
-  const found = [...merged.values()].sort((a, b) => (a.email < b.email ? -1 : 1));
+  const terms = searchTerms(query.trim().slice(0, 254));
+  const afterEmail = after ? after.slice(0, 254) : "";
+  const indexed = terms.filter((term) => term.length >= 3);
+  let found: PatientRowFields[];
+  if (terms.length === 0 || indexed.length === 0) {
+    found = await prefixSearch(terms.join(" "), afterEmail);
+  } else {
+    const contains = (list: string[]) =>
+      Prisma.join([Prisma.empty, ...list.map((t) => Prisma.sql`(instr(u."email", ${t}) > 0 OR instr(coalesce(u."nameSearch", ''), ${t}) > 0)`)], " AND ");
+    // Terms the trigram index cannot hold (1–2 characters) are checked on the row itself.
+    const short = terms.filter((term) => term.length < 3);
+    const matched = await db.$queryRaw<RawRow[]>`
+      WITH "m" AS MATERIALIZED (SELECT rowid AS "key" FROM "UserSearch" WHERE "UserSearch" MATCH ${ftsQuery(indexed)} LIMIT ${DENSE_TERM_MATCHES + 1})
+      SELECT ${rawFields}, (SELECT count(*) FROM "m") AS "total"
+      FROM "m" JOIN "UserSearchKey" k ON k."key" = "m"."key" JOIN "User" u ON u."id" = k."userId"
+      WHERE u."email" > ${afterEmail} ${short.length ? contains(short) : Prisma.empty}
+      ORDER BY u."email" LIMIT ${PAGE_SIZE + 1}`;
+    // An empty page says nothing about how many matched before `after`: count them on their own.
+    const total = matched.length > 0
+      ? Number(matched[0]!.total)
+      : Number((await db.$queryRaw<{ n: bigint | number }[]>`
+          SELECT count(*) AS "n" FROM (SELECT rowid FROM "UserSearch" WHERE "UserSearch" MATCH ${ftsQuery(indexed)} LIMIT ${DENSE_TERM_MATCHES + 1})`)[0]!.n);
+    const dense = total > DENSE_TERM_MATCHES;
+    const rows = dense
+      ? await db.$queryRaw<RawRow[]>`
+          SELECT ${rawFields} FROM "User" u WHERE u."email" > ${afterEmail} ${contains(terms)}
+          ORDER BY u."email" LIMIT ${PAGE_SIZE + 1}`
+      : matched;
+    found = rows.map(fromRaw);
+  }
   const shown = found.slice(0, PAGE_SIZE);
   const locks = await lockedUntilFor(shown);
   return {
     rows: shown.map((u) => ({ ...u, lockedUntil: locks.get(u.id) ?? null })),
     next: found.length > PAGE_SIZE ? shown[shown.length - 1]!.email : null,
   };
+}
+
+/**
+ * Email or name starting with `q` (or everything when empty): each branch is an index range read
+ * for at most one page more than shown; the union's first page is always within those.
+ */
+async function prefixSearch(q: string, afterEmail: string): Promise<PatientRowFields[]> {
+  const db = getDb();
+  const after = afterEmail ? { gt: afterEmail } : {};
+  const page = { orderBy: { email: "asc" as const }, take: PAGE_SIZE + 1, select: rowFields };
+  const [byEmail, byName] = await Promise.all([
+    db.user.findMany({ where: { email: { ...(q ? prefixRange(q) : {}), ...after } }, ...page }),
+    q ? db.user.findMany({ where: { nameSearch: prefixRange(q), email: after }, ...page }) : Promise.resolve([]),
+  ]);
+  const merged = new Map([...byEmail, ...byName].map((u) => [u.id, u]));
+  return [...merged.values()].sort((a, b) => (a.email < b.email ? -1 : 1)).slice(0, PAGE_SIZE + 1);
+}
+
+type PatientRowFields = Omit<PatientRow, "lockedUntil">;
+type RawRow = { id: string; email: string; name: string | null; role: string; enrolledAt: string | Date | null; lastSignInAt: string | Date | null; total?: bigint | number };
+
+const rawFields = Prisma.sql`u."id", u."email", u."name", u."role", u."enrolledAt", u."lastSignInAt"`;
+
+/** Raw queries hand DateTime columns back as stored text. */
+function fromRaw(row: RawRow): PatientRowFields {
+  const date = (v: string | Date | null) => (v === null ? null : v instanceof Date ? v : new Date(v));
+  return { id: row.id, email: row.email, name: row.name, role: row.role, enrolledAt: date(row.enrolledAt), lastSignInAt: date(row.lastSignInAt) };
 }
 
 export async function findAccountByEmail(email: string) {
@@ -96,13 +167,28 @@ export async function getAccountDetail(id: string): Promise<AccountDetail | null
   return { ...user, lockedUntil: locks.get(id) ?? null, unusedRecoveryCodes };
 }
 
+/** The internal note: why, and how the caller's identity was checked. Only admins ever see it. */
 export const reasonSchema = z
-  .string({ error: "Give a reason: it is shown to the patient and kept in the audit log." })
+  .string({ error: "Write an internal note: why, and how you checked who the patient is. It goes in the audit log only." })
   .transform((s) => s.normalize("NFKC").trim().replace(/\s+/g, " "))
-  .refine((s) => s.length >= 5, { error: "Give a reason of at least 5 characters: it is shown to the patient and kept in the audit log." })
-  .refine((s) => s.length <= 500, { error: "Keep the reason under 500 characters." })
-  .refine((s) => !/\p{Cc}/u.test(s), { error: "The reason can't contain control characters." })
-  .refine((s) => !/(?![\u200C\u200D])\p{Cf}/u.test(s), { error: "The reason can't contain invisible formatting characters." });
+  .refine((s) => s.length >= 5, { error: "Write an internal note of at least 5 characters: why, and how you checked who the patient is." })
+  .refine((s) => s.length <= 500, { error: "Keep the internal note under 500 characters." })
+  .refine((s) => !/\p{Cc}/u.test(s), { error: "The internal note can't contain control characters." })
+  .refine((s) => !/(?![\u200C\u200D])\p{Cf}/u.test(s), { error: "The internal note can't contain invisible formatting characters." });
+
+/** What the patient reads on their setup page after a reset, unless the admin writes something else. */
+export const DEFAULT_RESET_MESSAGE = "You asked the clinic to reset your sign-in, for example because you lost or replaced your phone.";
+
+/** The message to the patient; left empty, the default is used. */
+export const resetMessageSchema = z
+  .string({ error: "Write a message to the patient, or keep the suggested one." })
+  .optional()
+  .transform((s) => (s ?? "").normalize("NFKC").trim().replace(/\s+/g, " "))
+  .transform((s) => s || DEFAULT_RESET_MESSAGE)
+  .refine((s) => s.length >= 5, { error: "Write a message to the patient of at least 5 characters, or keep the suggested one." })
+  .refine((s) => s.length <= 300, { error: "Keep the message to the patient under 300 characters." })
+  .refine((s) => !/\p{Cc}/u.test(s), { error: "The message to the patient can't contain control characters." })
+  .refine((s) => !/(?![\u200C\u200D])\p{Cf}/u.test(s), { error: "The message to the patient can't contain invisible formatting characters." });
 
 export type AdminResult = { ok: true } | { ok: false; message: string };
 
@@ -111,7 +197,7 @@ export type AdminResult = { ok: true } | { ok: false; message: string };
  * once, their next sign-in goes straight to enrollment with a notice of when and why, and the
  * audit log and their own activity record it. Only patients' enrollments are reset this way.
  */
-export async function resetEnrollment(actor: Actor, targetId: string, reason: string): Promise<AdminResult> {
+export async function resetEnrollment(actor: Actor, targetId: string, reason: string, patientMessage = DEFAULT_RESET_MESSAGE): Promise<AdminResult> {
   const db = getDb();
   const target = await db.user.findUnique({ where: { id: targetId }, select: { id: true, email: true, role: true, totpSecret: true } });
   if (!target) return { ok: false, message: "No such account." };
@@ -133,15 +219,16 @@ export async function resetEnrollment(actor: Actor, targetId: string, reason: st
         setupDeadline: setupDeadlineFrom(now),
         recoveryCodesIssuedAt: null,
         enrollmentResetAt: now,
-        enrollmentResetReason: reason,
+        // The patient sees this column; the internal note stays in the audit log.
+        enrollmentResetReason: patientMessage,
       },
     }),
     db.recoveryCode.deleteMany({ where: { userId: target.id } }),
     db.authChallenge.deleteMany({ where: { userId: target.id } }),
     db.enrollmentKey.deleteMany({ where: { userId: target.id } }),
     db.userSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now, endReason: "enrollment-reset" } }),
-    db.securityEvent.create({ data: { type: "enrollment-reset" satisfies EventType, userId: target.id, ip: actor.ip, detail: reason.slice(0, 200) } }),
-    auditEntryCreate(actor, "enrollment-reset", target, reason),
+    db.securityEvent.create({ data: { type: "enrollment-reset" satisfies EventType, userId: target.id, ip: actor.ip, detail: patientMessage.slice(0, 200) } }),
+    auditEntryCreate(actor, "enrollment-reset", target, reason, patientMessage),
   ]);
   return { ok: true };
 }

@@ -17,7 +17,7 @@ export async function recordAudit(actor: Actor, action: AuditAction, target: { i
 }
 
 /** The insert itself, for callers that write it in one transaction with what it records. */
-export function auditEntryCreate(actor: Actor, action: AuditAction, target: { id: string; email: string } | null, reason?: string) {
+export function auditEntryCreate(actor: Actor, action: AuditAction, target: { id: string; email: string } | null, reason?: string, patientMessage?: string) {
   return getDb().auditEntry.create({
     data: {
       actorId: actor.id,
@@ -26,6 +26,7 @@ export function auditEntryCreate(actor: Actor, action: AuditAction, target: { id
       targetId: target?.id ?? null,
       targetEmail: target?.email ?? null,
       reason: reason ?? null,
+      patientMessage: patientMessage ?? null,
       ip: actor.ip,
       via: actor.via,
     },
@@ -33,14 +34,17 @@ export function auditEntryCreate(actor: Actor, action: AuditAction, target: { id
 }
 
 export type AuditFilter = { admin?: string; patient?: string; action?: AuditAction; before?: Date };
-export type AuditRow = { id: string; at: Date; actorEmail: string; action: string; label: string; targetEmail: string | null; reason: string | null; ip: string | null; via: string };
+export type AuditRow = { id: string; at: Date; actorEmail: string; action: string; label: string; targetEmail: string | null; reason: string | null; patientMessage: string | null; ip: string | null; via: string };
 
-/** Newest first, a page at a time; every filter is an exact match on an indexed column. */
+/**
+ * Newest first, a page at a time. The email filters match any part of an address (the log holds
+ * admin actions only, so reading it in time order and skipping non-matches stays cheap).
+ */
 export async function listAudit(filter: AuditFilter, take = 50): Promise<AuditRow[]> {
   const rows = await getDb().auditEntry.findMany({
     where: {
-      ...(filter.admin ? { actorEmail: filter.admin } : {}),
-      ...(filter.patient ? { targetEmail: filter.patient } : {}),
+      ...(filter.admin ? { actorEmail: { contains: filter.admin } } : {}),
+      ...(filter.patient ? { targetEmail: { contains: filter.patient } } : {}),
       ...(filter.action ? { action: filter.action } : {}),
       ...(filter.before ? { at: { lt: filter.before } } : {}),
     },

@@ -20,6 +20,18 @@ function wholeNumber(name: string, min: number, max: number, fallback: number, w
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback);
 }
 
+/** The server's own zone: what a clinic gets when it sets none. */
+export const serverTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-GB", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 const schema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
@@ -29,9 +41,10 @@ const schema = z.object({
     .refine((v) => v.startsWith("file:"), {
       error: "DATABASE_URL must be a SQLite file URL such as file:./prisma/dev.db.",
     }),
+  PORT: wholeNumber("PORT", 1, 65_535, 3000, "the port `npm start` serves on"),
   NEXTAUTH_URL: z
     .url({ protocol: /^https?$/, error: "NEXTAUTH_URL must be the portal's public address, such as https://portal.example-clinic.org." })
-    .default("http://localhost:3000"),
+    .optional(),
   AUTH_SECRET: z
     .string({ error: `AUTH_SECRET is missing: ${FIX}.` })
     .trim()
@@ -67,6 +80,24 @@ const schema = z.object({
     "wrong passwords in a row, from any addresses, before an account without an authenticator pauses",
   ),
   SETUP_EXPIRES_DAYS: wholeNumber("SETUP_EXPIRES_DAYS", 1, 90, 7, "days an account made at the console or reset by the clinic has to finish setup"),
+  CLINIC_TIME_ZONE: z
+    .string()
+    .trim()
+    .refine(isTimeZone, { error: "CLINIC_TIME_ZONE must be an IANA time zone name such as Europe/London or America/Chicago." })
+    .optional(),
+  CLINIC_PHONE: z
+    .string()
+    .trim()
+    .refine((v) => /^\+?[0-9][0-9 ().-]{2,28}[0-9]$/.test(v), {
+      error: "CLINIC_PHONE must be a phone number patients can dial, such as +44 20 7946 0000 (digits, spaces, + ( ) . - only).",
+    })
+    .optional(),
+  CLINIC_HOURS: z
+    .string()
+    .trim()
+    .max(100, { error: "CLINIC_HOURS must be at most 100 characters, such as Mon–Fri 8:00–18:00." })
+    .refine((v) => !/\p{Cc}/u.test(v), { error: "CLINIC_HOURS can't contain control characters." })
+    .optional(),
 });
 
 export type Limits = {
@@ -84,6 +115,8 @@ export type Limits = {
 export type Config = {
   nodeEnv: "development" | "production" | "test";
   databaseUrl: string;
+  /** The port `next start` listens on (PORT). */
+  port: number;
   appUrl: URL;
   /** Cookies get the Secure flag whenever the portal is served over https. */
   secureCookies: boolean;
@@ -95,6 +128,15 @@ export type Config = {
   limits: Limits;
   /** Days an account created at the console or reset by the clinic has to finish setup. */
   setupExpiresDays: number;
+  clinic: Clinic;
+};
+
+export type Clinic = {
+  /** IANA zone every time is shown in. */
+  timeZone: string;
+  /** Where patients call for help; null when not configured. */
+  phone: string | null;
+  hours: string | null;
 };
 
 export class ConfigError extends Error {
@@ -134,11 +176,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(result.error.issues.map((issue) => issue.message));
   }
   const e = result.data;
-  const appUrl = new URL(e.NEXTAUTH_URL);
-  if (e.NODE_ENV === "production") checkProductionAddress(appUrl, blankToUndefined.NEXTAUTH_URL !== undefined);
+  // Unset, the address is this machine on the port the server listens on (not allowed in production).
+  const appUrl = new URL(e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`);
+  if (e.NODE_ENV === "production") checkProductionAddress(appUrl, e.NEXTAUTH_URL !== undefined);
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
+    port: e.PORT,
     appUrl,
     secureCookies: appUrl.protocol === "https:",
     authSecret: e.AUTH_SECRET,
@@ -153,6 +197,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       unenrolledPasswordFailures: e.UNENROLLED_PASSWORD_FAILURES,
     },
     setupExpiresDays: e.SETUP_EXPIRES_DAYS,
+    clinic: { timeZone: e.CLINIC_TIME_ZONE ?? serverTimeZone(), phone: e.CLINIC_PHONE ?? null, hours: e.CLINIC_HOURS ?? null },
   };
 }
 

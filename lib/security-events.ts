@@ -1,5 +1,7 @@
 import "server-only";
+import { headers } from "next/headers";
 import { getDb } from "./db";
+import { describeUserAgent } from "./user-agent";
 
 /** What a patient may see in their activity list, in their words. */
 export const EVENT_LABELS = {
@@ -22,24 +24,35 @@ export const EVENT_LABELS = {
 
 export type EventType = keyof typeof EVENT_LABELS;
 
-export async function recordEvent(type: EventType, userId: string | null, ip: string | null, detail?: string): Promise<void> {
-  await getDb().securityEvent.create({ data: { type, userId, ip, detail: detail?.slice(0, 200) ?? null } });
+/** The browser of the request being handled, if there is one (the console has none). */
+export async function requestUserAgent(): Promise<string | null> {
+  try {
+    return (await headers()).get("user-agent")?.slice(0, 300) || null;
+  } catch {
+    return null;
+  }
 }
 
-export type ActivityItem = { id: string; label: string; at: Date; ip: string | null; detail: string | null };
+export async function recordEvent(type: EventType, userId: string | null, ip: string | null, detail?: string): Promise<void> {
+  const userAgent = await requestUserAgent();
+  await getDb().securityEvent.create({ data: { type, userId, ip, userAgent, detail: detail?.slice(0, 200) ?? null } });
+}
+
+export type ActivityItem = { id: string; label: string; at: Date; ip: string | null; device: string | null; detail: string | null };
 
 export async function listActivity(userId: string, take = 50): Promise<ActivityItem[]> {
   const rows = await getDb().securityEvent.findMany({
     where: { userId },
     orderBy: { createdAt: "desc" },
     take,
-    select: { id: true, type: true, createdAt: true, ip: true, detail: true },
+    select: { id: true, type: true, createdAt: true, ip: true, userAgent: true, detail: true },
   });
   return rows.map((row) => ({
     id: row.id,
     label: EVENT_LABELS[row.type as EventType] ?? row.type,
     at: row.createdAt,
     ip: row.ip,
+    device: row.userAgent ? describeUserAgent(row.userAgent) : null,
     detail: row.detail,
   }));
 }

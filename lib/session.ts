@@ -7,7 +7,7 @@ import { SESSION_MAX_AGE_SECONDS, sessionCookieName } from "./auth";
 import { getClientIp } from "./client-ip";
 import { getConfig } from "./config";
 import { recordEvent } from "./security-events";
-import { endSession, findActiveSession, type ActiveSession } from "./sessions";
+import { endSession, findActiveSession, touchSession, type ActiveSession } from "./sessions";
 import { getAccount, type AccountSummary } from "./users";
 
 export type CurrentSession = { account: AccountSummary; session: ActiveSession };
@@ -36,6 +36,7 @@ export const getCurrentSession = cache(async (): Promise<CurrentSession | null> 
   }
   const account = await getAccount(session.userId);
   if (!account?.enrolledAt) return null;
+  await touchSession(session.id);
   return { account, session };
 });
 

@@ -57,3 +57,32 @@ export async function endSessionsOf(userId: string, keepId: string | null, reaso
   });
   return count;
 }
+
+/** A signed-in browser as its owner sees it in the devices list. */
+export type OpenSession = { id: string; createdAt: Date; lastSeenAt: Date; ip: string | null; userAgent: string | null };
+
+export async function listOpenSessions(userId: string): Promise<OpenSession[]> {
+  const rows = await getDb().userSession.findMany({
+    where: { userId, endedAt: null },
+    orderBy: { createdAt: "desc" },
+    take: 50,
+    select: { id: true, createdAt: true, lastSeenAt: true, ip: true, userAgent: true },
+  });
+  return rows.map((row) => ({ ...row, lastSeenAt: row.lastSeenAt ?? row.createdAt }));
+}
+
+/** Ends one session, only if it belongs to `userId`: a session id from a form is never trusted alone. */
+export async function endSessionOf(userId: string, id: string, reason: string): Promise<boolean> {
+  if (!id || id.length > 64) return false;
+  const { count } = await getDb().userSession.updateMany({ where: { id, userId, endedAt: null }, data: { endedAt: new Date(), endReason: reason } });
+  return count > 0;
+}
+
+/** At most one write a minute per session: "last seen" needs no finer grain than that. */
+export async function touchSession(id: string, now = new Date()): Promise<void> {
+  const staleBefore = new Date(now.getTime() - 60_000);
+  await getDb().userSession.updateMany({
+    where: { id, endedAt: null, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: staleBefore } }] },
+    data: { lastSeenAt: now },
+  });
+}

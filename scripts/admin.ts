@@ -3,7 +3,7 @@
  *
  *   npm run admin -- create-admin --email EMAIL [--name NAME]   (password: hidden prompt, or stdin when piped)
  *   npm run admin -- list-users [--query TEXT] [--limit N]
- *   npm run admin -- reset --email EMAIL --reason "TEXT"
+ *   npm run admin -- reset --email EMAIL --reason "TEXT" [--message "TEXT"]
  *   npm run admin -- unlock --email EMAIL
  *   npm run admin -- reopen-setup --email EMAIL
  */
@@ -17,9 +17,11 @@ const USAGE = `Usage: npm run admin -- <command> [options]
 
   create-admin --email EMAIL [--name NAME]   Create an admin. The password is asked for at a hidden
                                              prompt, or read from standard input when piped.
-  list-users [--query TEXT] [--limit N]      Accounts whose email or name starts with TEXT (default: all, 50).
+  list-users [--query TEXT] [--limit N]      Accounts whose email or name contains every word of TEXT (default: all, 50).
   reset --email EMAIL --reason "TEXT"        Reset a patient's two-step sign-in: secrets and recovery codes
-                                             removed, all sessions ended, re-enrollment at next sign-in.
+        [--message "TEXT"]                   removed, all sessions ended, re-enrollment at next sign-in.
+                                             --reason is the internal note (audit log only); --message is
+                                             what the patient reads (a standard sentence when left out).
   unlock --email EMAIL                       End a sign-in lockout early.
   reopen-setup --email EMAIL                 Give an account that has not set up two-step sign-in
                                              another SETUP_EXPIRES_DAYS to do so.`;
@@ -71,6 +73,7 @@ async function main() {
       email: { type: "string" },
       name: { type: "string" },
       reason: { type: "string" },
+      message: { type: "string" },
       query: { type: "string" },
       limit: { type: "string" },
       help: { type: "boolean", short: "h" },
@@ -141,7 +144,9 @@ async function main() {
       const target = await account();
       const reason = admin.reasonSchema.safeParse(values.reason ?? "");
       if (!reason.success) throw new UsageError(`--reason: ${reason.error.issues[0]?.message}`);
-      const result = await admin.resetEnrollment(actor, target.id, reason.data);
+      const message = admin.resetMessageSchema.safeParse(typeof values.message === "string" ? values.message : undefined);
+      if (!message.success) throw new UsageError(`--message: ${message.error.issues[0]?.message}`);
+      const result = await admin.resetEnrollment(actor, target.id, reason.data, message.data);
       if (!result.ok) throw new UsageError(result.message);
       console.log(`Two-step sign-in reset for ${target.email}. Their sessions were ended; they set it up again at their next sign-in.`);
       return;

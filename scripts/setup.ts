@@ -34,7 +34,6 @@ function ensureLocalSecrets(): void {
   ];
   if (missing.includes("AUTH_SECRET")) lines.push(`AUTH_SECRET=${randomBytes(32).toString("base64")}`);
   if (missing.includes("ENCRYPTION_KEY")) lines.push(`ENCRYPTION_KEY=${randomBytes(32).toString("base64")}`);
-  if (!process.env.NEXTAUTH_URL) lines.push("NEXTAUTH_URL=http://localhost:3000");
   appendFileSync(path.join(root, ENV_FILE), `${existsSync(path.join(root, ENV_FILE)) ? "\n" : ""}${lines.join("\n")}\n`, {
     mode: 0o600,
   });
@@ -56,7 +55,13 @@ try {
 const dbFile = config.databaseUrl.replace(/^file:/, "");
 mkdirSync(path.dirname(path.resolve(root, dbFile)), { recursive: true });
 migrateDatabase(config.databaseUrl);
-console.log(`Database ready: ${dbFile}. The portal will be at ${config.appUrl.origin}.`);
+console.log(`Database ready: ${dbFile}.`);
+const local = `http://localhost:${config.port}`;
+console.log(
+  config.appUrl.origin === local
+    ? `The portal will be at ${local} (set PORT to use another port).`
+    : `The portal will listen on ${local}; patients reach it at ${config.appUrl.origin} (NEXTAUTH_URL).`,
+);
 
 const db = new Database(path.resolve(root, dbFile), { readonly: true });
 const { admins } = db.prepare(`SELECT COUNT(*) AS admins FROM "User" WHERE "role" = 'admin'`).get() as { admins: number };

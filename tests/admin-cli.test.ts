@@ -60,7 +60,7 @@ describe("admin console", () => {
       [["create-admin", "--email", "short@clinic.test"], "short\n", /at least 8 characters/],
       [["create-admin", "--email", "lead@clinic.test"], "another long password\n", /already exists/],
       [["reset", "--email", "nobody@clinic.test", "--reason", "lost phone"], "", /No account has the email nobody@clinic.test/],
-      [["reset", "--email", "lead@clinic.test", "--reason", "x"], "", /--reason: Give a reason of at least 5 characters/],
+      [["reset", "--email", "lead@clinic.test", "--reason", "x"], "", /--reason: Write an internal note of at least 5 characters/],
       [["unlock"], "", /--email: Enter your email address/],
       [["frobnicate"], "", /Unknown command "frobnicate"/],
     ];
@@ -83,13 +83,15 @@ describe("admin console", () => {
     expect(list.code).toBe(0);
     expect(list.out).toMatch(/pat@example\.test\tPat Doe\tpatient\ton\tnever/);
 
-    const reset = admin(["reset", "--email", "pat@example.test", "--reason", "Lost phone, ID checked in person"]);
+    const reset = admin(["reset", "--email", "pat@example.test", "--reason", "Lost phone, ID checked in person", "--message", "Reset after your call about a lost phone."]);
     expect(reset.err).toBe("");
     expect(reset.out).toContain("Two-step sign-in reset for pat@example.test");
     const [user] = query<{ totpSecret: string | null; enrolledAt: string | null }>(`SELECT totpSecret, enrolledAt FROM "User" WHERE id = 'p1'`);
     expect(user).toEqual({ totpSecret: null, enrolledAt: null });
-    const [audit] = query<{ action: string; reason: string; via: string }>(`SELECT action, reason, via FROM "AuditEntry" WHERE targetEmail = 'pat@example.test'`);
-    expect(audit).toEqual({ action: "enrollment-reset", reason: "Lost phone, ID checked in person", via: "cli" });
+    const [audit] = query<{ action: string; reason: string; patientMessage: string; via: string }>(
+      `SELECT action, reason, patientMessage, via FROM "AuditEntry" WHERE targetEmail = 'pat@example.test'`,
+    );
+    expect(audit).toEqual({ action: "enrollment-reset", reason: "Lost phone, ID checked in person", patientMessage: "Reset after your call about a lost phone.", via: "cli" });
 
     const unlock = admin(["unlock", "--email", "pat@example.test"]);
     expect(unlock.out).toContain("pat@example.test unlocked.");

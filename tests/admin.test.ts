@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resetEnrollment, searchAccounts, unlockAccount, reasonSchema } from "@/lib/admin";
+import { DEFAULT_RESET_MESSAGE, reasonSchema, resetEnrollment, resetMessageSchema, searchAccounts, unlockAccount } from "@/lib/admin";
 import { listAudit, type Actor } from "@/lib/audit";
 import { getDb } from "@/lib/db";
 import { issueFirstRecoveryCodes } from "@/lib/recovery-codes";
@@ -32,14 +32,15 @@ describe("admin reset of a patient's enrollment", () => {
     const laptop = await createSession({ userId: user.id, method: "totp", ip: null, userAgent: null });
     const phone = await createSession({ userId: user.id, method: "totp", ip: null, userAgent: null });
 
-    expect(await resetEnrollment(admin, user.id, "Lost phone, identity checked at the front desk")).toEqual({ ok: true });
+    expect(await resetEnrollment(admin, user.id, "Lost phone, identity checked at the front desk", "We reset your sign-in after your call.")).toEqual({ ok: true });
 
     const row = await getDb().user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row).toMatchObject({ totpSecret: null, enrolledAt: null, totpLastStep: null });
     expect(await getDb().recoveryCode.count({ where: { userId: user.id } })).toBe(0);
     expect(await findActiveSession(laptop)).toBeNull();
     expect(await findActiveSession(phone)).toBeNull();
-    expect(await getResetNotice(user.id)).toMatchObject({ reason: "Lost phone, identity checked at the front desk" });
+    // The patient is shown the message, never the internal note.
+    expect(await getResetNotice(user.id)).toMatchObject({ reason: "We reset your sign-in after your call." });
 
     // Nothing from the old setup works any more.
     expect(await verifyTotpForUser(user.id, oathtoolCode(secret, now + 30), now + 30)).toEqual({ ok: false, reason: "not-enrolled" });
@@ -68,10 +69,20 @@ describe("admin reset of a patient's enrollment", () => {
     const { user } = await enrolledPatient();
     await resetEnrollment(admin, user.id, "Patient called: phone stolen");
     const [entry] = await listAudit({ patient: user.email });
-    expect(entry).toMatchObject({ actorEmail: admin.email, action: "enrollment-reset", targetEmail: user.email, reason: "Patient called: phone stolen", ip: "192.0.2.50", via: "web" });
+    expect(entry).toMatchObject({
+      actorEmail: admin.email,
+      action: "enrollment-reset",
+      targetEmail: user.email,
+      reason: "Patient called: phone stolen",
+      patientMessage: DEFAULT_RESET_MESSAGE,
+      ip: "192.0.2.50",
+      via: "web",
+    });
     expect(entry!.at.getTime()).toBeGreaterThan(Date.now() - 60_000);
     const event = await getDb().securityEvent.findFirst({ where: { userId: user.id, type: "enrollment-reset" } });
-    expect(event?.detail).toBe("Patient called: phone stolen");
+    // The patient's activity carries what they were told, not the note.
+    expect(event?.detail).toBe(DEFAULT_RESET_MESSAGE);
+    expect(await getResetNotice(user.id)).toMatchObject({ reason: DEFAULT_RESET_MESSAGE });
   });
 
   it("refuses admins' own setups and unknown accounts, changing nothing", async () => {
@@ -169,7 +180,8 @@ describe("patient search", () => {
     const second = await searchAccounts(tag, first.next);
     expect(second.rows.map((r) => r.email)).toEqual([25, 26, 27, 28, 29].map((i) => `${tag}-${i}@example.test`));
     expect(second.next).toBeNull();
-    expect((await searchAccounts(`Name${tag} 7`, null)).rows.map((r) => r.email)).toEqual([`${tag}-07@example.test`]);
+    // Every word must appear: the name's word and one email's own digits.
+    expect((await searchAccounts(`Name${tag} ${tag}-07`, null)).rows.map((r) => r.email)).toEqual([`${tag}-07@example.test`]);
   });
 
   it("uses indexes, not table scans", async () => {

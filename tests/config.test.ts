@@ -107,6 +107,18 @@ describe("configuration", () => {
     runIn(other, "scripts/setup.ts");
     expect(readFileSync(path.join(other, ".env.local"), "utf8")).not.toBe(contents);
   });
+
+  it("setup prints the address the server will really listen on", () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "clinic-"));
+    const run = runIn(dir, "scripts/setup.ts", { PORT: "3401" });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain("The portal will be at http://localhost:3401");
+    expect(run.stdout).not.toContain(":3000");
+    // Nothing pins the old default: the next start on another port prints that port.
+    expect(readFileSync(path.join(dir, ".env.local"), "utf8")).not.toContain("NEXTAUTH_URL");
+    const behindProxy = runIn(dir, "scripts/setup.ts", { PORT: "3402", NEXTAUTH_URL: "https://portal.example.org" });
+    expect(behindProxy.stdout).toContain("listen on http://localhost:3402; patients reach it at https://portal.example.org");
+  });
 });
 
 describe("serving settings", () => {

@@ -1,8 +1,8 @@
 "use server";
 
 import { redirect } from "next/navigation";
-import { entry, type ActionState, formOf } from "@/lib/action-state";
-import { getAccountDetail, reasonSchema, resetEnrollment, unlockAccount } from "@/lib/admin";
+import { echo, entry, type ActionState, formOf } from "@/lib/action-state";
+import { getAccountDetail, reasonSchema, resetEnrollment, resetMessageSchema, unlockAccount } from "@/lib/admin";
 import type { Actor } from "@/lib/audit";
 import { getClientIp } from "@/lib/client-ip";
 import { getConfig } from "@/lib/config";
@@ -20,13 +20,23 @@ const targetOf = (formData: FormData) => {
   return typeof id === "string" && id.length <= 64 ? id : "";
 };
 
-/** Needs a reason and the admin's own current code: a reset is how attackers get around 2FA. */
+/**
+ * Needs an internal note and the admin's own current code: a reset is how attackers get around
+ * 2FA. The message to the patient is separate, so nothing meant for staff reaches the patient.
+ */
 export async function resetPatient(_prev: ActionState, formData: FormData): Promise<ActionState> {
   formData = formOf(formData);
   const actor = await currentActor();
   const targetId = targetOf(formData);
+  const values = { message: echo(formData.get("message"), 300), reason: echo(formData.get("reason"), 500) };
+  const message = resetMessageSchema.safeParse(entry(formData, "message"));
   const reason = reasonSchema.safeParse(entry(formData, "reason"));
-  if (!reason.success) return { fieldErrors: { reason: reason.error.issues[0]?.message }, values: { reason: String(formData.get("reason") ?? "").slice(0, 500) } };
+  if (!message.success || !reason.success) {
+    return {
+      fieldErrors: { message: message.error?.issues[0]?.message, reason: reason.error?.issues[0]?.message },
+      values,
+    };
+  }
 
   // Check the target before the admin's code is spent on it.
   const target = await getAccountDetail(targetId);
@@ -34,9 +44,9 @@ export async function resetPatient(_prev: ActionState, formData: FormData): Prom
   if (target.role !== "patient") return { message: "Only patients' two-factor setup can be reset here." };
 
   const code = await passSecondFactor({ userId: actor.id!, purpose: "step-up", code: entry(formData, "code"), ip: actor.ip! });
-  if (!code.ok) return { fieldErrors: { code: renderMessage(code.message, { issuer: getConfig().issuer }).text }, values: { reason: reason.data } };
+  if (!code.ok) return { fieldErrors: { code: renderMessage(code.message, { issuer: getConfig().issuer }).text }, values };
 
-  const result = await resetEnrollment(actor, targetId, reason.data);
+  const result = await resetEnrollment(actor, targetId, reason.data, message.data);
   if (!result.ok) return { message: result.message };
   redirect(`/admin/patients/${encodeURIComponent(targetId)}?done=reset`);
 }

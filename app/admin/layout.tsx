@@ -1,4 +1,4 @@
-import Link from "next/link";
+import { NavLinks } from "@/components/nav-links";
 import { requireAdmin } from "@/lib/session";
 
 /** Navigation only: every page and action below checks requireAdmin() itself. */
@@ -6,11 +6,14 @@ export default async function AdminLayout({ children }: { children: React.ReactN
   await requireAdmin();
   return (
     <div className="admin-area">
-      <nav className="card actions" aria-label="Admin">
-        <Link href="/admin">Patients</Link>
-        <Link href="/admin/audit">Audit log</Link>
-        <Link href="/home">My account</Link>
-      </nav>
+      <NavLinks
+        label="Admin"
+        className="card admin-nav"
+        links={[
+          { href: "/admin", text: "Patients", within: "/admin/patients/" },
+          { href: "/admin/audit", text: "Audit log" },
+        ]}
+      />
       {children}
     </div>
   );

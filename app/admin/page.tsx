@@ -1,11 +1,11 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { searchAccounts } from "@/lib/admin";
+import { clinicDate } from "@/lib/clinic-time";
 import { requireAdmin } from "@/lib/session";
+import { adminMetadata } from "./admin-metadata";
 
-export const metadata: Metadata = { title: "Patients" };
+export const generateMetadata = adminMetadata("Patients");
 
-const day = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeZone: "UTC" });
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
 
 type Props = { searchParams: Promise<{ q?: string | string[]; after?: string | string[] }> };
@@ -19,14 +19,15 @@ export default async function AdminPatientsPage({ searchParams }: Props) {
   return (
     <section className="card">
       <h1>Patients</h1>
-      <form method="get" className="actions" role="search">
+      <form method="get" className="search-form" role="search">
         <label htmlFor="q" className="sr-only">
-          Email or name starts with
+          Name or email
         </label>
-        <input id="q" name="q" type="search" defaultValue={q} placeholder="Email or name starts with…" maxLength={254} />
+        <input id="q" name="q" type="search" defaultValue={q} placeholder="Name or any part of an email" maxLength={254} />
         <button type="submit">Search</button>
       </form>
-      <table className="activity mt">
+      <div className="table-scroll mt" role="region" aria-label="Patients found" tabIndex={0}>
+      <table className="activity">
         <thead>
           <tr>
             <th scope="col">Email</th>
@@ -44,13 +45,14 @@ export default async function AdminPatientsPage({ searchParams }: Props) {
                 {row.role === "admin" && <span className="muted"> (admin)</span>}
               </td>
               <td>{row.name ?? "—"}</td>
-              <td>{row.enrolledAt ? `since ${day.format(row.enrolledAt)}` : "not set up"}</td>
-              <td>{row.lastSignInAt ? day.format(row.lastSignInAt) : "never"}</td>
+              <td>{row.enrolledAt ? `since ${clinicDate(row.enrolledAt)}` : "not set up"}</td>
+              <td>{row.lastSignInAt ? clinicDate(row.lastSignInAt) : "never"}</td>
               <td>{row.lockedUntil ? "locked" : ""}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      </div>
       {rows.length === 0 && <p className="mt">No accounts match.</p>}
       <p className="actions mt">
         {after && <Link href={`/admin?q=${encodeURIComponent(q)}`}>First page</Link>}

@@ -5,7 +5,9 @@ import { readCsrfToken } from "@/lib/auth-csrf";
 import { getClientIp } from "@/lib/client-ip";
 import { getConfig } from "@/lib/config";
 import { AuthenticatorSetup } from "@/components/authenticator-setup";
+import { ContactClinic } from "@/components/contact-clinic";
 import { SignOutButton } from "@/components/sign-out-button";
+import { clinicDateTime } from "@/lib/clinic-time";
 import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 import { renderQrDataUrl } from "@/lib/qr";
 import { getCurrentAccount } from "@/lib/session";
@@ -14,8 +16,6 @@ import { getResetNotice } from "@/lib/users";
 import { requestNewKey } from "./actions";
 
 export const metadata: Metadata = { title: "Set up your authenticator app" };
-
-const resetDate = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeStyle: "short", timeZone: "UTC" });
 
 type Props = { searchParams: Promise<{ new?: string; error?: string | string[] }> };
 
@@ -40,8 +40,8 @@ export default async function EnrollPage({ searchParams }: Props) {
         </p>
         {reset && (
           <p className="notice" role="status" data-testid="reset-notice">
-            The clinic reset your two-step sign-in on {resetDate.format(reset.at)} (UTC). The reason given: &ldquo;{reset.reason}&rdquo;. Please set up
-            your authenticator app again. If you didn&apos;t ask for this, contact the clinic.
+            The clinic reset your two-step sign-in on {clinicDateTime(reset.at)}: &ldquo;{reset.reason}&rdquo; Please set up your
+            authenticator app again. If you didn&apos;t ask for this, <ContactClinic />.
           </p>
         )}
         {replaced === "1" && <p className="notice">You have a new key. Any older QR code for this account no longer works.</p>}
@@ -60,7 +60,7 @@ export default async function EnrollPage({ searchParams }: Props) {
       <section className="card">
         <h2>Having trouble?</h2>
         <p className="muted">
-          If you scanned an old code or want to start again, get a new key. Anything you already added for this portal will
+          If you scanned an old code or want to start again, get a new key. Anything you already added for {getConfig().issuer} will
           stop working.
         </p>
         <form action={requestNewKey} className="actions">

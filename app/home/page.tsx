@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { SignOutButton } from "@/components/sign-out-button";
+import { clinicDate } from "@/lib/clinic-time";
 import { isMessageKey, messages } from "@/lib/messages";
 import { countUnusedRecoveryCodes } from "@/lib/recovery-codes";
 import { requireSession } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Your account" };
 
-const dateFormat = new Intl.DateTimeFormat("en-GB", { dateStyle: "long", timeZone: "UTC" });
 const NOTICES = ["passwordChanged", "newPhoneDone"] as const;
 
 type Props = { searchParams: Promise<{ notice?: string | string[] }> };
@@ -42,20 +41,18 @@ export default async function HomePage({ searchParams }: Props) {
         </p>
         <p>
           Two-step sign-in: <span className="status-on">On</span>
-          {account.enrolledAt && <span className="muted"> since {dateFormat.format(account.enrolledAt)}</span>}
+          {account.enrolledAt && <span className="muted"> since {clinicDate(account.enrolledAt)}</span>}
         </p>
         <p>
           Recovery codes left: <strong>{unused}</strong>
           {unused <= 3 && <span className="muted"> — consider creating a new set.</span>}
         </p>
-        <div className="actions">
-          <SignOutButton className="" />
-        </div>
       </section>
       <section className="card">
         <h2>Security</h2>
         <nav className="account-links" aria-label="Security settings">
           <Link href="/account/activity">Recent activity</Link>
+          <Link href="/account/devices">Signed-in devices</Link>
           <Link href="/account/recovery-codes">Recovery codes</Link>
           <Link href="/account/new-phone">Set up a new phone</Link>
           <Link href="/account/password">Change password</Link>

@@ -17,12 +17,7 @@ export default async function SignInPage({ searchParams }: Props) {
     <section className="card">
       <h1>Sign in</h1>
       <p className="muted">Step 1 of 2: your email and password. Next you&apos;ll enter the code from your authenticator app.</p>
-      {text && (
-        <p className="notice" role="status">
-          {text}
-        </p>
-      )}
-      <SignInForm />
+      <SignInForm notice={text} />
       <p className="muted mt">
         New here? <a href="/sign-up">Create an account</a>
       </p>

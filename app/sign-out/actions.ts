@@ -13,3 +13,4 @@ export async function signOutHere(): Promise<void> {
   await endCurrentSession("signed-out");
   redirect("/sign-in?notice=signedOut");
 }
+

@@ -2,7 +2,7 @@
 
 import { useActionState } from "react";
 import { EmailField } from "@/components/email-field";
-import { FormMessage } from "@/components/form-message";
+import { ActionForm } from "@/components/action-form";
 import { NewPasswordField } from "@/components/new-password-field";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
@@ -14,8 +14,7 @@ export function SignUpForm() {
   const [state, action] = useActionState<ActionState, FormData>(signUp, {});
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={action} noValidate>
-      <FormMessage message={state.message ?? (Object.keys(errors).length ? "Please check the highlighted fields." : null)} />
+    <ActionForm action={action} state={state}>
       <EmailField autoComplete="email" defaultValue={state.values?.email} error={errors.email} />
       {errors.email === messages.emailTaken && (
         <p>
@@ -32,6 +31,6 @@ export function SignUpForm() {
       />
       <NewPasswordField error={errors.password} />
       <SubmitButton pendingText="Creating your account…">Create account</SubmitButton>
-    </form>
+    </ActionForm>
   );
 }

@@ -2,26 +2,56 @@ import { readFileSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext } from "@playwright/test";
 import { codeAt, enrolledAdmin, enrolledPatient, enterCode, queryDb, readSetupKey, saveRecoveryCodes, signInWithPassword, signOut, uniqueEmail } from "./helpers";
 
-test("an admin signs in with a code, finds a patient, resets them with a reason; the patient's open session ends and they re-enroll with a notice", async ({ page, browser }) => {
+test("an admin lands on the dashboard, finds a patient, confirms a reset naming them; the patient sees only the message, the audit log keeps the note", async ({ page, browser }) => {
   const admin = await enrolledAdmin(page);
-  await expect(page.getByRole("link", { name: "Admin dashboard" })).toBeVisible();
+  // Sign-in (here: finishing setup) lands an admin on the dashboard, marked as the current page.
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Patients" })).toHaveAttribute("aria-current", "page");
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
 
   const patientContext = await browser.newContext();
   const patientPage = await patientContext.newPage();
-  const patient = await enrolledPatient(patientPage);
+  const patient = await enrolledPatient(patientPage, uniqueEmail("reset"));
 
-  await page.goto("/admin");
   await page.getByRole("searchbox").fill(patient.email.slice(0, 16).toUpperCase());
   await page.getByRole("button", { name: "Search" }).click();
   await page.getByRole("link", { name: patient.email }).click();
   await expect(page.getByTestId("patient-enrollment")).toContainText("set up");
+  // The page opens at the top, on the patient's details, with nothing focused inside a form.
+  expect(await page.evaluate(() => window.scrollY)).toBe(0);
+  expect(await page.evaluate(() => document.activeElement?.tagName)).toBe("BODY");
+  await expect(page.getByLabel("6-digit code")).toHaveCount(0);
+  await expect(page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Patients" })).toHaveAttribute("aria-current", "page");
 
-  // A reason and the admin's own current code are both required.
-  await page.getByRole("button", { name: "Reset two-step sign-in" }).click();
-  await expect(page.getByText("Give a reason")).toBeVisible();
-  await page.getByLabel("Reason (the patient will see it)").fill("Lost phone; identity checked at the front desk");
+  // The danger button leads to a confirmation step that names the patient.
+  await page.getByRole("link", { name: "Reset two-step sign-in…" }).click();
+  await expect(page.getByRole("heading", { name: `Reset two-step sign-in for ${patient.email}?` })).toBeVisible();
+  const message = page.getByLabel("Message to the patient");
+  await expect(message).not.toHaveValue("");
+  const confirm = page.getByRole("button", { name: `Yes, reset ${patient.email}` });
+  await expect(confirm).toHaveClass(/danger/);
+
+  // Without an internal note nothing happens: the error is announced, focus goes to the note, typed text stays.
+  await message.fill("Reset at your request after you lost your phone.");
+  await confirm.click();
+  const status = page.getByRole("status").filter({ hasText: "internal note" });
+  await expect(status).toBeVisible();
+  await expect(page.getByLabel("Internal note (audit log only)")).toBeFocused();
+  await expect(message).toHaveValue("Reset at your request after you lost your phone.");
+
+  // A wrong code is refused and cleared; the note and message stay.
+  await page.getByLabel("Internal note (audit log only)").fill("ID checked at reception desk by Ada");
+  await page.getByLabel("6-digit code").fill("12345");
+  await confirm.click();
+  await expect(page.getByRole("status").filter({ hasText: "6-digit code" })).toBeVisible();
+  await expect(page.getByLabel("6-digit code")).toBeFocused();
+  await expect(page.getByLabel("6-digit code")).toHaveValue("");
+  await expect(page.getByLabel("Internal note (audit log only)")).toHaveValue("ID checked at reception desk by Ada");
+  await expect(page.getByLabel("6-digit code")).toHaveAttribute("aria-invalid", "true");
+  expect(await page.locator("#field-code-hint").innerText()).toContain("St. Mary: Test Clinic");
+
   await page.getByLabel("6-digit code").fill(codeAt(admin.secret, admin.enrolledAt + 30));
-  await page.getByRole("button", { name: "Reset two-step sign-in" }).click();
+  await confirm.click();
   await expect(page.getByText("Two-step sign-in was reset")).toBeVisible();
   await expect(page.getByTestId("patient-enrollment")).toHaveText("not set up");
 
@@ -29,26 +59,47 @@ test("an admin signs in with a code, finds a patient, resets them with a reason;
   await patientPage.goto("/home");
   await expect(patientPage).toHaveURL(/\/sign-in$/);
 
-  // Their next sign-in goes straight to enrollment, with the notice.
+  // Their next sign-in goes straight to enrollment, with the message but never the internal note.
   await signInWithPassword(patientPage, patient.email);
   await expect(patientPage).toHaveURL(/\/enroll$/);
-  await expect(patientPage.getByTestId("reset-notice")).toContainText("Lost phone; identity checked at the front desk");
+  await expect(patientPage.getByTestId("reset-notice")).toContainText("Reset at your request after you lost your phone.");
+  expect(await patientPage.content()).not.toContain("reception desk");
   const fresh = await readSetupKey(patientPage);
   expect(fresh).not.toBe(patient.secret);
   await enterCode(patientPage, codeAt(fresh), "Finish setup");
   await saveRecoveryCodes(patientPage);
   await patientPage.goto("/account/activity");
   await expect(patientPage.getByRole("cell", { name: "Two-step sign-in reset by the clinic" })).toBeVisible();
+  expect(await patientPage.content()).not.toContain("reception desk");
   await patientContext.close();
 
   await page.goto(`/admin/audit?patient=${encodeURIComponent(patient.email)}`);
+  await expect(page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Audit log" })).toHaveAttribute("aria-current", "page");
   const entry = page.getByTestId("audit-log").getByRole("row").nth(1);
   await expect(entry).toContainText(admin.email);
   await expect(entry).toContainText("Reset two-step sign-in");
   await expect(entry).toContainText(patient.email);
-  await expect(entry).toContainText("Lost phone; identity checked at the front desk");
+  await expect(entry).toContainText("ID checked at reception desk by Ada");
+  await expect(entry).toContainText("Told the patient: “Reset at your request after you lost your phone.”");
   await expect(entry).toContainText("127.0.0.1 (web)");
   await expect(page.getByRole("button", { name: /delete|edit/i })).toHaveCount(0);
+});
+
+test("a reset keeps the suggested message when the admin leaves it as it is", async ({ page, browser }) => {
+  const admin = await enrolledAdmin(page);
+  const patientContext = await browser.newContext();
+  const patientPage = await patientContext.newPage();
+  const patient = await enrolledPatient(patientPage, uniqueEmail("default-message"));
+  const [row] = queryDb<{ id: string }>(`SELECT id FROM "User" WHERE email = ?`, patient.email);
+  await page.goto(`/admin/patients/${row!.id}?reset=1`);
+  await page.getByLabel("Internal note (audit log only)").fill("Patient phoned from the number on file");
+  await page.getByLabel("6-digit code").fill(codeAt(admin.secret, admin.enrolledAt + 30));
+  await page.getByRole("button", { name: `Yes, reset ${patient.email}` }).click();
+  await expect(page.getByText("Two-step sign-in was reset")).toBeVisible();
+  await signInWithPassword(patientPage, patient.email);
+  await expect(patientPage.getByTestId("reset-notice")).toContainText("You asked the clinic to reset your sign-in");
+  expect(await patientPage.content()).not.toContain("number on file");
+  await patientContext.close();
 });
 
 /** Server action ids, from the build's own manifest. */
@@ -168,7 +219,7 @@ async function newLockedPatient(browser: Browser) {
 async function enrolledAdminSession(p: import("@playwright/test").Page, email: string, secret: string, at: number) {
   await signInWithPassword(p, email);
   await enterCode(p, codeAt(secret, at), "Sign in");
-  await expect(p).toHaveURL(/\/home$/);
+  await expect(p).toHaveURL(/\/admin$/);
 }
 
 test("a signed-in patient who finds the admin pages gets a plain not-found page", async ({ page }) => {
@@ -177,6 +228,8 @@ test("a signed-in patient who finds the admin pages gets a plain not-found page"
     const response = await page.goto(path);
     expect(response?.status(), path).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    await expect(page).toHaveTitle(/^Page not found/);
+    await expect(page.getByRole("link", { name: "Admin" })).toHaveCount(0);
     await expect(page.getByText("Audit log")).toHaveCount(0);
   }
 });

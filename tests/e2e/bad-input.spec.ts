@@ -4,13 +4,13 @@ import { enrolledPatient, signInWithPassword, signOut, signUp, uniqueEmail } fro
 test("sign-up explains each problem and keeps what was typed", async ({ page }) => {
   await page.goto("/sign-up");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByText("Enter your email address, like name@example.com.")).toBeVisible();
-  await expect(page.getByText("Use at least 8 characters for your password.")).toBeVisible();
+  await expect(page.locator(".field-error").filter({ hasText: "Enter your email address, like name@example.com." })).toBeVisible();
+  await expect(page.locator(".field-error").filter({ hasText: "Use at least 8 characters for your password." })).toBeVisible();
 
   await page.getByLabel("Email address").fill("'; DROP TABLE \"User\"; --");
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByText("Enter your email address, like name@example.com.")).toBeVisible();
+  await expect(page.locator(".field-error").filter({ hasText: "Enter your email address, like name@example.com." })).toBeVisible();
   await expect(page.getByLabel("Email address")).toHaveValue("'; DROP TABLE \"User\"; --");
   await expect(page.getByLabel("Email address")).toHaveAttribute("aria-invalid", "true");
 });
@@ -21,7 +21,7 @@ test("signing up twice with one email is refused without touching the first acco
   await expect(page).toHaveURL(/\/enroll$/);
   await signOut(page);
   await signUp(page, email.toUpperCase(), "another password entirely");
-  await expect(page.getByText("This email address can't be used for a new account")).toBeVisible();
+  await expect(page.locator(".field-error").filter({ hasText: "This email address can't be used for a new account" })).toBeVisible();
   // The original password still opens the original account.
   await signInWithPassword(page, email);
   await expect(page).toHaveURL(/\/enroll$/);
@@ -44,7 +44,7 @@ test("oversized and odd input gets a message, never a server error", async ({ pa
   await page.getByLabel("Email address").fill("😀@😀");
   await page.getByLabel("Password").fill("x");
   await page.getByRole("button", { name: "Continue" }).click();
-  await expect(page.getByText("Enter your email address, like name@example.com.")).toBeVisible();
+  await expect(page.locator(".field-error").filter({ hasText: "Enter your email address, like name@example.com." })).toBeVisible();
 
   // Straight at the NextAuth endpoint, without a challenge, with junk.
   const csrf = await (await page.request.get("/api/auth/csrf")).json();

@@ -89,7 +89,7 @@ test("changing the password needs the password and a code again, and signs out o
   await page.getByRole("link", { name: "Lost your phone? Use a recovery code" }).click();
   await page.getByLabel("Recovery code").fill(recoveryCodes[0]!);
   await page.getByRole("button", { name: "Confirm" }).click();
-  await expect(page.getByText("That password isn't right")).toBeVisible();
+  await expect(page.locator(".field-error").filter({ hasText: "That password isn't right" })).toBeVisible();
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByLabel("Recovery code").fill(recoveryCodes[0]!);
   await page.getByRole("button", { name: "Confirm" }).click();

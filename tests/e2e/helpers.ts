@@ -45,13 +45,16 @@ export async function enterCode(page: Page, code: string, button: string) {
   await page.getByRole("button", { name: button }).click();
 }
 
-/** After a (re-)enrollment: the one-time list of recovery codes, then on to the home page. */
+/** After a (re-)enrollment: the one-time list of recovery codes, downloaded, then on to the landing page. */
 export async function saveRecoveryCodes(page: Page): Promise<string[]> {
-  await expect(page).toHaveURL(/\/account\/recovery-codes$/);
+  await expect(page).toHaveURL(/\/account\/recovery-codes(\?notice=\w+)?$/);
   const codes = await page.getByTestId("recovery-codes").locator("li").allInnerTexts();
   expect(codes).toHaveLength(10);
+  // Once the page is interactive, continuing waits until the codes were kept somewhere.
+  await expect(page.getByRole("button", { name: "I've saved my codes" })).toBeDisabled();
+  await page.getByRole("button", { name: "Download" }).click();
   await page.getByRole("link", { name: "I've saved my codes" }).click();
-  await expect(page).toHaveURL(/\/home$/);
+  await expect(page).toHaveURL(/\/(home|admin)$/);
   return codes;
 }
 
@@ -79,7 +82,7 @@ export async function signInWithPassword(page: Page, email: string, password = P
 }
 
 export async function signOut(page: Page) {
-  await page.getByRole("button", { name: /^(Sign out|Cancel)/ }).click();
+  await page.getByRole("button", { name: /^(Sign out|Cancel|Cancel and sign out)$/ }).click();
   await expect(page).toHaveURL(/\/sign-in\?notice=signedOut$/);
   await expect(page.getByText("You've signed out.")).toBeVisible();
 }

@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ContactClinic } from "@/components/contact-clinic";
+import { clinicDateTime, clinicTimeZone } from "@/lib/clinic-time";
 import { listActivity } from "@/lib/security-events";
 import { requireAccount } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Recent activity" };
 
-const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 
 export default async function ActivityPage() {
   const account = await requireAccount();
@@ -14,9 +15,10 @@ export default async function ActivityPage() {
     <section className="card">
       <h1>Recent activity</h1>
       <p className="muted">
-        The last {items.length} security events on your account (times in UTC). If something here wasn&apos;t you, change
-        your password and contact the clinic.
+        The last {items.length} security events on your account (times in {clinicTimeZone()} time). If something here
+        wasn&apos;t you, change your password and <ContactClinic />.
       </p>
+      <div className="table-scroll" role="region" aria-label="Recent activity" tabIndex={0}>
       <table className="activity">
         <thead>
           <tr>
@@ -29,12 +31,15 @@ export default async function ActivityPage() {
           {items.map((item) => (
             <tr key={item.id}>
               <td>{item.label}</td>
-              <td>{when.format(item.at)}</td>
-              <td>{item.ip ?? "—"}</td>
+              <td>{clinicDateTime(item.at)}</td>
+              <td>
+                {item.device && <span className="device">{item.device}</span>} <span className="nowrap">{item.ip ?? "—"}</span>
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+      </div>
       <p className="mt">
         <Link href="/home">Back to your account</Link>
       </p>

@@ -1,26 +1,29 @@
 "use client";
 
 import { useActionState, useState } from "react";
+import { ActionForm } from "@/components/action-form";
 import { CodeInput } from "@/components/code-input";
-import { FormMessage } from "@/components/form-message";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import type { ActionState } from "@/lib/action-state";
 import { confirmItsYou } from "./actions";
 
 /** `initialRecovery`: the page was opened with ?recovery=1 (the switch works without JavaScript too). */
-export function ConfirmForm({ next, initialRecovery = false }: { next: string; initialRecovery?: boolean }) {
+export function ConfirmForm({ next, issuer, initialRecovery = false }: { next: string; issuer: string; initialRecovery?: boolean }) {
   const [state, action] = useActionState<ActionState, FormData>(confirmItsYou, {});
   const [recovery, setRecovery] = useState(initialRecovery);
   const switchHref = `/account/confirm?next=${encodeURIComponent(next)}${recovery ? "" : "&recovery=1"}`;
   const errors = state.fieldErrors ?? {};
   return (
-    <form action={action} noValidate>
-      <FormMessage message={state.message} />
+    <ActionForm action={action} state={state}>
       <input type="hidden" name="next" value={next} />
       <TextField name="password" label="Password" type="password" autoComplete="current-password" required maxLength={128} error={errors.password} />
-      <CodeInput recovery={recovery} invalid={Boolean(errors.code)} />
-      {errors.code && <span className="field-error">{errors.code}</span>}
+      <CodeInput recovery={recovery} invalid={Boolean(errors.code)} issuer={issuer} errorId="field-code-error" />
+      {errors.code && (
+        <span id="field-code-error" className="field-error">
+          {errors.code}
+        </span>
+      )}
       <SubmitButton pendingText="Checking…">Confirm</SubmitButton>
       <a
         className="link-button"
@@ -32,6 +35,6 @@ export function ConfirmForm({ next, initialRecovery = false }: { next: string; i
       >
         {recovery ? "Use the code from my app instead" : "Lost your phone? Use a recovery code"}
       </a>
-    </form>
+    </ActionForm>
   );
 }

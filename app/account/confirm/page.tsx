@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { getConfig } from "@/lib/config";
 import { messages } from "@/lib/messages";
 import { requireSession } from "@/lib/session";
 import { stepUpPage } from "@/lib/step-up";
@@ -17,7 +18,7 @@ export default async function ConfirmPage({ searchParams }: Props) {
     <section className="card">
       <h1>Confirm it&apos;s you</h1>
       <p className="muted">{messages.stepUpRequired} Enter your password and the code from your authenticator app.</p>
-      <ConfirmForm next={next} initialRecovery={query.recovery === "1"} />
+      <ConfirmForm next={next} issuer={getConfig().issuer} initialRecovery={query.recovery === "1"} />
       <p className="mt">
         <Link href="/home">Cancel</Link>
       </p>

@@ -31,7 +31,7 @@ export async function confirmNewPhone(_prev: ActionState, formData: FormData): P
   // Other sessions ended in the same transaction as the key swap (lib/two-factor.ts).
   await revokeChallengesOf(account.id);
   await recordEvent("new-phone", account.id, ip);
-  redirect("/account/recovery-codes");
+  redirect("/account/recovery-codes?notice=newPhoneDone");
 }
 
 export async function requestNewPhoneKey(): Promise<void> {

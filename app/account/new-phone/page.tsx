@@ -3,6 +3,7 @@ import Link from "next/link";
 import { redirect } from "next/navigation";
 import { AuthenticatorSetup } from "@/components/authenticator-setup";
 import { getClientIp } from "@/lib/client-ip";
+import { getConfig } from "@/lib/config";
 import { renderQrDataUrl } from "@/lib/qr";
 import { requireStepUp } from "@/lib/step-up";
 import { getOrCreatePendingEnrollment } from "@/lib/two-factor";
@@ -32,7 +33,7 @@ export default async function NewPhonePage({ searchParams }: Props) {
       </section>
       <section className="card">
         <h2>2. Enter the code the new phone shows</h2>
-        <NewPhoneForm />
+        <NewPhoneForm issuer={getConfig().issuer} />
       </section>
       <section className="card">
         <form action={requestNewPhoneKey} className="actions">

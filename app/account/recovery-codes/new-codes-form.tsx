@@ -5,7 +5,9 @@ import { RecoveryCodeList } from "@/components/recovery-code-list";
 import { SubmitButton } from "@/components/submit-button";
 import { createNewRecoveryCodes, type NewCodesState } from "./actions";
 
-export function NewCodesForm({ account }: { account: string }) {
+type Sheet = { account: string; clinic: string; address: string; created: string };
+
+export function NewCodesForm({ sheet }: { sheet: Sheet }) {
   const [state, action] = useActionState<NewCodesState>(createNewRecoveryCodes, {});
   if (state.codes) {
     return (
@@ -13,7 +15,7 @@ export function NewCodesForm({ account }: { account: string }) {
         <p className="notice" role="status">
           Here is your new set. Your old recovery codes no longer work. This is the only time these are shown.
         </p>
-        <RecoveryCodeList codes={state.codes} account={account} />
+        <RecoveryCodeList codes={state.codes} {...sheet} />
       </>
     );
   }

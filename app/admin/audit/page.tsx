@@ -1,11 +1,11 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { AUDIT_ACTIONS, listAudit, type AuditAction } from "@/lib/audit";
+import { clinicDateTime, clinicTimeZone } from "@/lib/clinic-time";
 import { requireAdmin } from "@/lib/session";
+import { adminMetadata } from "../admin-metadata";
 
-export const metadata: Metadata = { title: "Audit log" };
+export const generateMetadata = adminMetadata("Audit log");
 
-const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const first = (v: string | string[] | undefined) => ((Array.isArray(v) ? v[0] : v) ?? "").trim().toLowerCase().slice(0, 254);
 
 type Props = { searchParams: Promise<Record<"admin" | "patient" | "action" | "before", string | string[] | undefined>> };
@@ -28,10 +28,10 @@ export default async function AuditPage({ searchParams }: Props) {
       <h1>Audit log</h1>
       <form method="get" className="admin-filter">
         <label>
-          Admin email <input name="admin" defaultValue={admin} maxLength={254} />
+          Admin email (any part) <input name="admin" defaultValue={admin} maxLength={254} />
         </label>
         <label>
-          Patient email <input name="patient" defaultValue={patient} maxLength={254} />
+          Patient email (any part) <input name="patient" defaultValue={patient} maxLength={254} />
         </label>
         <label>
           Action
@@ -46,10 +46,12 @@ export default async function AuditPage({ searchParams }: Props) {
         </label>
         <button type="submit">Filter</button>
       </form>
-      <table className="activity mt" data-testid="audit-log">
+      <p className="muted mt">Times in {clinicTimeZone()} time.</p>
+      <div className="table-scroll" role="region" aria-label="Audit entries" tabIndex={0}>
+      <table className="activity" data-testid="audit-log">
         <thead>
           <tr>
-            <th scope="col">When (UTC)</th>
+            <th scope="col">When</th>
             <th scope="col">Who</th>
             <th scope="col">What</th>
             <th scope="col">Whom</th>
@@ -60,11 +62,14 @@ export default async function AuditPage({ searchParams }: Props) {
         <tbody>
           {rows.map((row) => (
             <tr key={row.id}>
-              <td>{when.format(row.at)}</td>
+              <td>{clinicDateTime(row.at)}</td>
               <td>{row.actorEmail}</td>
               <td>{row.label}</td>
               <td>{row.targetEmail ?? "—"}</td>
-              <td>{row.reason ?? ""}</td>
+              <td>
+                {row.reason ?? ""}
+                {row.patientMessage && <span className="told">Told the patient: &ldquo;{row.patientMessage}&rdquo;</span>}
+              </td>
               <td>
                 {row.ip ?? "—"} ({row.via})
               </td>
@@ -72,6 +77,7 @@ export default async function AuditPage({ searchParams }: Props) {
           ))}
         </tbody>
       </table>
+      </div>
       {rows.length === 0 && <p className="mt">No entries match.</p>}
       {older && (
         <p className="mt">

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CodeForm } from "@/components/code-form";
+import { ContactClinic } from "@/components/contact-clinic";
 import { SignOutButton } from "@/components/sign-out-button";
 import { readCsrfToken } from "@/lib/auth-csrf";
 import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
@@ -22,13 +23,14 @@ export default async function CodeStepPage({ searchParams }: Props) {
       <CodeForm
         issuer={getConfig().issuer}
         submitLabel="Sign in"
-        onSuccessPath="/home"
+        onSuccessPath="/"
         csrfToken={await readCsrfToken()}
         initialError={typeof error === "string" ? error : undefined}
         initialRecovery={recovery === "1"}
         recoverySwitch={{ recoveryHref: "/sign-in/code?recovery=1", appHref: "/sign-in/code" }}
+        autoFocus
       />
-      <p className="muted mt">Lost your phone and your recovery codes? Contact the clinic: staff can reset your setup.</p>
+      <p className="muted mt">Lost your phone and your recovery codes? <ContactClinic sentenceStart />: staff can reset your setup.</p>
       <div className="actions mt">
         <SignOutButton label="Cancel" />
       </div>

@@ -1,22 +1,23 @@
-import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { getAccountDetail } from "@/lib/admin";
+import { DEFAULT_RESET_MESSAGE, getAccountDetail } from "@/lib/admin";
+import { clinicDateTime, clinicTimesIn } from "@/lib/clinic-time";
+import { getConfig } from "@/lib/config";
 import { listActivity } from "@/lib/security-events";
 import { requireAdmin } from "@/lib/session";
 import { unlockPatient } from "../../actions";
+import { adminMetadata } from "../../admin-metadata";
 import { ResetForm } from "./reset-form";
 
-export const metadata: Metadata = { title: "Patient" };
+export const generateMetadata = adminMetadata("Patient");
 
-const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
 const DONE: Record<string, string> = {
   reset: "Two-step sign-in was reset. The patient was signed out everywhere and will set it up again at their next sign-in.",
   unlock: "The account was unlocked.",
   missing: "That account no longer exists.",
 };
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string; reset?: string }> };
 
 export default async function AdminPatientPage({ params, searchParams }: Props) {
   await requireAdmin();
@@ -24,7 +25,10 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
   const patient = await getAccountDetail(id);
   if (!patient) notFound();
   const events = await listActivity(patient.id, 20);
-  const { done } = await searchParams;
+  const { done, reset } = await searchParams;
+  const self = `/admin/patients/${encodeURIComponent(patient.id)}`;
+  const displayName = patient.name ?? patient.email;
+  const canReset = patient.role === "patient" && Boolean(patient.enrolledAt);
   return (
     <>
       {done && DONE[done] && (
@@ -33,25 +37,25 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
         </p>
       )}
       <section className="card">
-        <h1>{patient.name ?? patient.email}</h1>
-        <dl>
+        <h1>{displayName}</h1>
+        <dl className="details">
           <dt>Email</dt>
           <dd data-testid="patient-email">{patient.email}</dd>
           <dt>Role</dt>
           <dd>{patient.role}</dd>
           <dt>Two-step sign-in</dt>
-          <dd data-testid="patient-enrollment">{patient.enrolledAt ? `set up ${when.format(patient.enrolledAt)} UTC` : "not set up"}</dd>
+          <dd data-testid="patient-enrollment">{patient.enrolledAt ? `set up ${clinicDateTime(patient.enrolledAt)}` : "not set up"}</dd>
           <dt>Unused recovery codes</dt>
           <dd>{patient.unusedRecoveryCodes}</dd>
           <dt>Last sign-in</dt>
-          <dd>{patient.lastSignInAt ? `${when.format(patient.lastSignInAt)} UTC` : "never"}</dd>
+          <dd>{patient.lastSignInAt ? clinicDateTime(patient.lastSignInAt) : "never"}</dd>
           <dt>Locked</dt>
-          <dd data-testid="patient-locked">{patient.lockedUntil ? `until ${when.format(patient.lockedUntil)} UTC` : "no"}</dd>
+          <dd data-testid="patient-locked">{patient.lockedUntil ? `until ${clinicDateTime(patient.lockedUntil)}` : "no"}</dd>
           {patient.enrollmentResetAt && (
             <>
               <dt>Last reset</dt>
               <dd>
-                {when.format(patient.enrollmentResetAt)} UTC: {patient.enrollmentResetReason}
+                {clinicDateTime(patient.enrollmentResetAt)}. Told the patient: &ldquo;{patient.enrollmentResetReason}&rdquo;
               </dd>
             </>
           )}
@@ -65,31 +69,56 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
           </form>
         )}
       </section>
-      {patient.role === "patient" && patient.enrolledAt && (
-        <section className="card">
-          <h2>Reset two-step sign-in</h2>
-          <p className="muted">
-            For a patient who lost their phone and recovery codes. Make sure you know who you are talking to: this is how
-            attackers get around two-step sign-in. Their authenticator and recovery codes stop working, they are signed out
-            everywhere, and they see your reason when they set up a new phone.
-          </p>
-          <ResetForm patientId={patient.id} />
+      {canReset && (
+        <section className="card danger-zone" id="reset" aria-labelledby="reset-heading">
+          {reset === "1" ? (
+            <>
+              <h2 id="reset-heading">
+                Reset two-step sign-in for {displayName}
+                {patient.name && <span className="muted"> ({patient.email})</span>}?
+              </h2>
+              <p>
+                Their authenticator and recovery codes stop working at once, they are signed out everywhere, and their next
+                sign-in goes straight to setting up a new phone. Make sure you know who you are talking to: this is how attackers
+                get around two-step sign-in.
+              </p>
+              <ResetForm
+                patientId={patient.id}
+                patientName={displayName}
+                issuer={getConfig().issuer}
+                defaultMessage={DEFAULT_RESET_MESSAGE}
+                cancelHref={self}
+              />
+            </>
+          ) : (
+            <>
+              <h2 id="reset-heading">Reset two-step sign-in</h2>
+              <p className="muted">For a patient who lost their phone and their recovery codes. You will confirm on the next step.</p>
+              <p>
+                <Link className="button danger" href={`${self}?reset=1#reset`}>
+                  Reset two-step sign-in…
+                </Link>
+              </p>
+            </>
+          )}
         </section>
       )}
       <section className="card">
         <h2>Recent security events</h2>
-        <table className="activity">
-          <tbody>
-            {events.map((event) => (
-              <tr key={event.id}>
-                <td>{event.label}</td>
-                <td>{when.format(event.at)}</td>
-                <td>{event.ip ?? "—"}</td>
-                <td>{event.detail ?? ""}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul className="event-list">
+          {events.map((event) => (
+            <li key={event.id}>
+              <strong>{event.label}</strong>
+              <span>{clinicDateTime(event.at)}</span>
+              <span>
+                {event.device && `${event.device}, `}
+                {event.ip ?? "—"}
+              </span>
+              {event.detail && <span className="muted">{clinicTimesIn(event.detail)}</span>}
+            </li>
+          ))}
+        </ul>
+        {events.length === 0 && <p>No events yet.</p>}
         <p className="mt">
           <Link href={`/admin/audit?patient=${encodeURIComponent(patient.email)}`}>Audit log for this account</Link>
         </p>
