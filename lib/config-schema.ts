@@ -57,6 +57,36 @@ const schema = z.object({
     }),
   IP_ATTEMPTS_PER_15_MIN: wholeNumber("IP_ATTEMPTS_PER_15_MIN", 10, 100_000, 100),
   SIGNUPS_PER_IP_PER_HOUR: wholeNumber("SIGNUPS_PER_IP_PER_HOUR", 1, 100_000, 20),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+(:\d+)?\/?$/.test(v) && URL.canParse(v), {
+      error: "SMTP_URL must look like smtp://user:password@mail.example-clinic.org:587 (or smtps:// for port 465); percent-encode any @ or : in the password.",
+    }),
+  SMTP_HOST: z
+    .string()
+    .trim()
+    .max(253, { error: "SMTP_HOST must be a host name such as mail.example-clinic.org." })
+    .refine((v) => /^[A-Za-z0-9.:[\]-]+$/.test(v), { error: "SMTP_HOST must be a host name such as mail.example-clinic.org." })
+    .optional(),
+  SMTP_PORT: wholeNumber("SMTP_PORT", 1, 65535, 587, "usually 587, or 465 for SMTP over TLS"),
+  SMTP_USER: z.string().trim().max(256, { error: "SMTP_USER is too long." }).optional(),
+  SMTP_PASSWORD: z.string().max(1024, { error: "SMTP_PASSWORD is too long." }).optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .max(320, { error: "MAIL_FROM is too long." })
+    .refine((v) => /^(?:"?[^"<>\r\n]*"?\s*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(v), {
+      error: "MAIL_FROM must be an address such as portal@example-clinic.org or \"Clinic Portal\" <portal@example-clinic.org>.",
+    })
+    .optional(),
+  CLINIC_CONTACT: z
+    .string()
+    .trim()
+    .max(200, { error: "CLINIC_CONTACT must be at most 200 characters: a phone number and an address fit." })
+    .refine((v) => !/[\p{Cc}<>]/u.test(v), { error: "CLINIC_CONTACT must be plain text on one line, such as \"Call reception on 01234 567890\"." })
+    .default("Call the clinic's reception desk"),
 });
 
 export type Limits = {
@@ -68,6 +98,14 @@ export type Limits = {
   ipAttemptsPer15Min: number;
   signUpsPerIpPerHour: number;
 };
+
+/** Where outgoing email goes: a real SMTP server, or (only on a local install) a folder of .eml files. */
+export type MailTransport =
+  | { kind: "smtp"; url: string }
+  | { kind: "smtp"; host: string; port: number; secure: boolean; user: string | null; password: string | null }
+  | { kind: "folder"; dir: string };
+
+export type MailConfig = { transport: MailTransport; from: string; contact: string };
 
 export type Config = {
   nodeEnv: "development" | "production" | "test";
@@ -81,6 +119,7 @@ export type Config = {
   /** How many reverse proxies in front of the portal append to X-Forwarded-For (0: trust none). */
   trustProxyHops: number;
   limits: Limits;
+  mail: MailConfig;
 };
 
 export class ConfigError extends Error {
@@ -108,6 +147,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       `NEXTAUTH_URL is ${appUrl.origin}: in production the portal must be served over https (for example https://portal.example-clinic.org), so that its cookies are Secure.`,
     ]);
   }
+  const mail = mailConfig(e, loopback);
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
@@ -123,5 +163,37 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       ipAttemptsPer15Min: e.IP_ATTEMPTS_PER_15_MIN,
       signUpsPerIpPerHour: e.SIGNUPS_PER_IP_PER_HOUR,
     },
+    mail,
+  };
+}
+
+/**
+ * A portal that patients reach (production, public address) must really send mail. A local
+ * install (`npm start` on a laptop, the browser tests) may write it to `.outbox/` instead, so a
+ * fresh clone works end to end with nothing else running.
+ */
+function mailConfig(e: z.infer<typeof schema>, loopback: boolean): MailConfig {
+  const contact = e.CLINIC_CONTACT;
+  if (e.SMTP_URL && e.SMTP_HOST) {
+    throw new ConfigError(["Set either SMTP_URL or SMTP_HOST (with SMTP_PORT, SMTP_USER, SMTP_PASSWORD), not both."]);
+  }
+  const smtp: MailTransport | null = e.SMTP_URL
+    ? { kind: "smtp", url: e.SMTP_URL }
+    : e.SMTP_HOST
+      ? { kind: "smtp", host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_PORT === 465, user: e.SMTP_USER ?? null, password: e.SMTP_PASSWORD ?? null }
+      : null;
+  const publicProduction = e.NODE_ENV === "production" && !loopback;
+  if (!smtp && publicProduction) {
+    throw new ConfigError([
+      "Email is not set up: patients need it for confirmation links, password resets and security notices. Set SMTP_URL (for example smtp://portal:password@mail.example-clinic.org:587) or SMTP_HOST, SMTP_PORT, SMTP_USER and SMTP_PASSWORD, and MAIL_FROM.",
+    ]);
+  }
+  if (smtp && publicProduction && !e.MAIL_FROM) {
+    throw new ConfigError(["MAIL_FROM is missing: set the address patients see mail from, such as \"Clinic Portal\" <portal@example-clinic.org>."]);
+  }
+  return {
+    transport: smtp ?? { kind: "folder", dir: ".outbox" },
+    from: e.MAIL_FROM ?? `"${e.TOTP_ISSUER.replace(/["\\]/g, "")}" <no-reply@localhost>`,
+    contact,
   };
 }
