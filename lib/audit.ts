@@ -8,6 +8,8 @@ export const AUDIT_ACTIONS = {
   "enrollment-reset": "Reset two-step sign-in",
   "account-unlocked": "Unlocked account",
   "admin-created": "Created admin",
+  "password-reset-link-sent": "Sent a password reset link",
+  "setup-sheet-printed": "Printed a one-time setup sheet",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

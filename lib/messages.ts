@@ -27,6 +27,11 @@ export const messages = {
   passwordWrong: "That password isn't right. Please try again.",
   passwordChanged: "Your password was changed. Other devices were signed out.",
   signedOut: "You've signed out.",
+  forgotSent:
+    "If an account uses that email address, we've sent it a link to choose a new password. The link works once, for 30 minutes. Check your spam folder if it doesn't arrive in a few minutes.",
+  tooManyResetLinks: "We've already sent several links to this address. Check your inbox (and spam folder), or try again in {minutes}.",
+  resetLinkInvalid: "This link has expired or was already used. You can ask for a new one below.",
+  passwordResetDone: "Your password was changed and every device was signed out. Sign in with your new password and a code from your authenticator app.",
   newPhoneDone: "Your authenticator app now works on your new phone. The old phone's codes no longer work.",
 } as const;
 
@@ -52,7 +57,7 @@ export function renderMessage(encoded: string | null | undefined): { key: Messag
   const key: MessageKey = isMessageKey(rawKey) ? rawKey : "somethingWrong";
   const number = Number(param);
   let text: string = messages[key];
-  if (key === "locked" || key === "tooManyAttempts") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
+  if (key === "locked" || key === "tooManyAttempts" || key === "tooManyResetLinks") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
   if (key === "clockDrift") {
     text = text
       .replace("{minutes}", minutesText(Math.abs(Number.isFinite(number) ? number : 1)))
@@ -66,6 +71,6 @@ export function encodeMessage(key: MessageKey, param?: number): string {
 }
 
 /** "locked" / "tooManyAttempts" with the whole minutes left until `until`. */
-export function encodeWait(key: "locked" | "tooManyAttempts", until: Date): string {
+export function encodeWait(key: "locked" | "tooManyAttempts" | "tooManyResetLinks", until: Date): string {
   return encodeMessage(key, Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000)));
 }

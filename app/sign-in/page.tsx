@@ -24,6 +24,9 @@ export default async function SignInPage({ searchParams }: Props) {
         </p>
       )}
       <SignInForm />
+      <p className="mt">
+        <Link href="/forgot-password">Forgot your password?</Link>
+      </p>
       <p className="muted mt">
         New here? <Link href="/sign-up">Create an account</Link>
       </p>

@@ -28,26 +28,28 @@ export function sender(): Sender {
   return { clinic: config.issuer, contact: config.mail.contact, appUrl: config.appUrl };
 }
 
+/** The row for one message, its Message-ID fixed now and its body sealed. */
+export function outboxData(message: NewMessage) {
+  const config = getConfig();
+  const messageId = `<${randomUUID()}@${config.appUrl.hostname}>`;
+  const { text, html } = message.rendered;
+  return {
+    userId: message.userId,
+    channel: message.channel,
+    recipient: message.recipient,
+    kind: message.kind,
+    subject: message.rendered.subject,
+    body: encryptSecret(JSON.stringify({ text, html }), config.encryptionKey, bodyContext(messageId)),
+    messageId,
+  };
+}
+
 /**
  * The insert for one message, not yet run: callers put it in the same `$transaction` as the event
  * that causes it, so either both are stored or neither is.
  */
 export function outboxCreate(message: NewMessage) {
-  const config = getConfig();
-  const messageId = `<${randomUUID()}@${config.appUrl.hostname}>`;
-  const { text, html } = message.rendered;
-  return getDb().outboxMessage.create({
-    data: {
-      userId: message.userId,
-      channel: message.channel,
-      recipient: message.recipient,
-      kind: message.kind,
-      subject: message.rendered.subject,
-      body: encryptSecret(JSON.stringify({ text, html }), config.encryptionKey, bodyContext(messageId)),
-      messageId,
-    },
-    select: { id: true },
-  });
+  return getDb().outboxMessage.create({ data: outboxData(message), select: { id: true } });
 }
 
 export function openBody(messageId: string, sealed: string): { text: string; html: string } {

@@ -1,13 +1,52 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, type Page } from "@playwright/test";
+import { simpleParser, type ParsedMail } from "mailparser";
 
 export const PASSWORD = "blue kettle on the hill";
 export const E2E_DATABASE_FILE = ".tmp/e2e.db";
+/** Where scripts/e2e-server.ts's SMTP server puts each message it receives. */
+export const E2E_MAIL_DIR = ".tmp/e2e-mail";
+
+const parsedMail = new Map<string, ParsedMail>();
+
+/** Every message the test SMTP server received for `to`, oldest first. */
+export async function mailTo(to: string): Promise<ParsedMail[]> {
+  const out: ParsedMail[] = [];
+  for (const name of readdirSync(E2E_MAIL_DIR).sort()) {
+    let mail = parsedMail.get(name);
+    if (!mail) {
+      mail = await simpleParser(readFileSync(path.join(E2E_MAIL_DIR, name)));
+      parsedMail.set(name, mail);
+    }
+    const recipients = [mail.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? []);
+    if (recipients.includes(to)) out.push(mail);
+  }
+  return out;
+}
+
+/** Waits for the newest message to `to` with `subject` to arrive (the portal sends from its outbox in the background). */
+export async function waitForMail(to: string, subject: string): Promise<ParsedMail> {
+  let found: ParsedMail | undefined;
+  await expect
+    .poll(async () => {
+      found = (await mailTo(to)).filter((m) => m.subject === subject).at(-1);
+      return Boolean(found);
+    }, { timeout: 20_000, message: `email "${subject}" to ${to}` })
+    .toBe(true);
+  return found!;
+}
+
+/** The link in a message's text that leads to `pathname` on the portal, as a patient would click it. */
+export function linkInMail(mail: ParsedMail, pathname: string): string {
+  const link = (mail.text ?? "").split(/\s+/).find((word) => word.startsWith("http") && new URL(word).pathname === pathname);
+  if (!link) throw new Error(`no ${pathname} link in "${mail.subject}"`);
+  return link;
+}
 
 export function uniqueEmail(prefix = "patient"): string {
   return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;

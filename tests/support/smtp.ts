@@ -11,7 +11,9 @@ export const SMTP_PASSWORD = "smtp test password";
  * A real SMTP server on 127.0.0.1 (smtp-server + mailparser), with AUTH. STARTTLS is off because
  * the library's built-in certificate has expired; the portal's transport works the same either way.
  */
-export async function startSmtpServer(options: { port?: number; onRcpt?: (address: string) => Error | null; stallData?: boolean } = {}) {
+export async function startSmtpServer(
+  options: { port?: number; onRcpt?: (address: string) => Error | null; stallData?: boolean; onMessage?: (mail: ReceivedMail) => void } = {},
+) {
   const inbox: ReceivedMail[] = [];
   const config: SMTPServerOptions = {
     secure: false,
@@ -35,7 +37,9 @@ export async function startSmtpServer(options: { port?: number; onRcpt?: (addres
         const raw = Buffer.concat(chunks).toString("utf8");
         simpleParser(raw).then(
           (mail) => {
-            inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), mail, raw });
+            const received = { to: session.envelope.rcptTo.map((r) => r.address), mail, raw };
+            inbox.push(received);
+            options.onMessage?.(received);
             callback();
           },
           (error: Error) => callback(error),

@@ -1,0 +1,42 @@
+import "server-only";
+import { createToken, hashToken } from "./crypto";
+import { getDb } from "./db";
+
+/** Single-use links: a password reset (mailed, or sent by staff), a sign-up confirmation, a printed setup sheet. */
+export type TokenPurpose = "password-reset" | "confirm-email" | "setup-sheet";
+
+export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
+  "password-reset": 30 * 60_000,
+  "confirm-email": 24 * 60 * 60_000,
+  "setup-sheet": 24 * 60 * 60_000,
+};
+
+/**
+ * A fresh random token and the inserts that make it the account's only live one of its purpose:
+ * an older link stops working when a newer one is sent. Only the SHA-256 is stored, so a copy of
+ * the database holds no working link. Run the operations in the caller's transaction.
+ */
+export function issueAccountToken(userId: string, purpose: TokenPurpose, now = new Date()) {
+  const db = getDb();
+  const token = createToken();
+  return {
+    token,
+    operations: [
+      db.accountToken.deleteMany({ where: { userId, purpose, usedAt: null } }),
+      db.accountToken.create({ data: { tokenHash: hashToken(token), userId, purpose, expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[purpose]) } }),
+    ] as const,
+  };
+}
+
+/** Whose live token this is, without spending it (a page may show a form for it first). */
+export async function peekAccountToken(token: unknown, purpose: TokenPurpose): Promise<{ userId: string } | null> {
+  if (typeof token !== "string" || token.length < 20 || token.length > 100) return null;
+  const row = await getDb().accountToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { userId: true, purpose: true, usedAt: true, expiresAt: true } });
+  if (!row || row.purpose !== purpose || row.usedAt || row.expiresAt.getTime() <= Date.now()) return null;
+  return { userId: row.userId };
+}
+
+/** The conditional update that spends a token: it matches for exactly one caller, only while the token is live. */
+export function spendAccountTokenWhere(token: string, purpose: TokenPurpose, now = new Date()) {
+  return { tokenHash: hashToken(token), purpose, usedAt: null, expiresAt: { gt: now } };
+}

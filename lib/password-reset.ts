@@ -1,0 +1,111 @@
+import "server-only";
+import { issueAccountToken, peekAccountToken, spendAccountTokenWhere } from "./account-tokens";
+import { auditEntryCreate, type Actor } from "./audit";
+import { getDb } from "./db";
+import { encodeWait } from "./messages";
+import { noticeFor } from "./messaging/notices";
+import { outboxCreate, outboxData, sender } from "./messaging/outbox";
+import { portalLink, templates } from "./messaging/templates";
+import { wakeDeliveryWorker } from "./messaging/worker";
+import { hashPassword } from "./password";
+import { checkLimit, consumeLimit, type Policy } from "./rate-limit";
+import type { EventType } from "./security-events";
+
+/**
+ * Reset links a mailbox can receive: per address, so one network cannot mail thousands of people;
+ * per email, whether or not it has an account (so the answer reveals nothing), so nobody can
+ * flood one patient's inbox.
+ */
+export const resetPolicies = {
+  perAddress: { prefix: "reset:ip", max: 10, windowSeconds: 60 * 60, lockMinutes: [60] },
+  perEmail: { prefix: "reset:email", max: 3, windowSeconds: 60 * 60, lockMinutes: [60] },
+} satisfies Record<string, Policy>;
+
+export type ResetRequestResult = { ok: true } | { ok: false; message: string };
+
+/** Before parsing anything: has this address asked for too many links? */
+export async function checkResetBudget(ip: string): Promise<string | null> {
+  const early = await checkLimit(resetPolicies.perAddress, ip);
+  return early.ok ? null : encodeWait("tooManyAttempts", early.retryAt);
+}
+
+/**
+ * "Forgot your password?": mails a single-use 30-minute link if the email has an account. The
+ * answer is the same either way; only the limits (which count unknown emails too) can refuse.
+ */
+export async function requestPasswordReset(email: string, ip: string): Promise<ResetRequestResult> {
+  const fromAddress = await consumeLimit(resetPolicies.perAddress, ip);
+  if (!fromAddress.ok) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.retryAt) };
+  const forEmail = await consumeLimit(resetPolicies.perEmail, email);
+  if (!forEmail.ok) return { ok: false, message: encodeWait("tooManyResetLinks", forEmail.retryAt) };
+
+  const user = await getDb().user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
+  await mailResetLink(user, ip, null);
+  return { ok: true };
+}
+
+/** Staff at the desk send the link for a patient (after their own step-up); audited with the reason. */
+export async function sendResetLinkForPatient(actor: Actor, targetId: string, reason: string): Promise<ResetRequestResult> {
+  const target = await getDb().user.findUnique({ where: { id: targetId }, select: { id: true, email: true, name: true, role: true } });
+  if (!target) return { ok: false, message: "That account no longer exists." };
+  if (target.role !== "patient") return { ok: false, message: "Only patients can be sent a reset link here." };
+  const forEmail = await consumeLimit(resetPolicies.perEmail, target.email);
+  if (!forEmail.ok) return { ok: false, message: encodeWait("tooManyResetLinks", forEmail.retryAt) };
+  await mailResetLink(target, actor.ip, { actor, reason });
+  return { ok: true };
+}
+
+async function mailResetLink(user: { id: string; email: string; name: string | null } | null, ip: string | null, staff: { actor: Actor; reason: string } | null) {
+  // The token and the mail are made either way, so an unknown email costs the same work.
+  const issued = issueAccountToken(user?.id ?? "", "password-reset");
+  const link = portalLink(sender(), `/reset-password?token=${issued.token}`);
+  const rendered = templates.passwordResetLink({ sender: sender(), name: user?.name ?? null, link, byClinic: staff !== null });
+  if (!user) return;
+  const db = getDb();
+  await db.$transaction([
+    ...issued.operations,
+    db.securityEvent.create({ data: { type: "password-reset-requested" satisfies EventType, userId: user.id, ip, detail: staff ? "sent by the clinic" : null } }),
+    outboxCreate({ userId: user.id, channel: "email", recipient: user.email, kind: "password-reset-link", rendered }),
+    ...(staff ? [auditEntryCreate(staff.actor, "password-reset-link-sent", user, staff.reason)] : []),
+  ]);
+  wakeDeliveryWorker();
+}
+
+/** For the reset page: is this link still good? (Looking does not spend it: mail scanners open links.) */
+export async function resetLinkIsLive(token: unknown): Promise<boolean> {
+  return (await peekAccountToken(token, "password-reset")) !== null;
+}
+
+export type ResetResult = { ok: true } | { ok: false; reason: "invalid" };
+
+class TokenSpent extends Error {}
+
+/**
+ * A new password from a reset link. All or nothing: the link is spent, the password replaced,
+ * every session and half-finished sign-in ends, and the patient is told. The second factor is
+ * untouched, so the next sign-in still needs the authenticator app or a recovery code.
+ */
+export async function resetPasswordWithToken(token: string, password: string, ip: string): Promise<ResetResult> {
+  const owner = await peekAccountToken(token, "password-reset");
+  if (!owner) return { ok: false, reason: "invalid" };
+  const passwordHash = await hashPassword(password);
+  const now = new Date();
+  const notice = await noticeFor("password-reset", owner.userId, ip, undefined, now);
+  const db = getDb();
+  try {
+    await db.$transaction(async (tx) => {
+      const spent = await tx.accountToken.updateMany({ where: { ...spendAccountTokenWhere(token, "password-reset", now), userId: owner.userId }, data: { usedAt: now } });
+      if (spent.count !== 1) throw new TokenSpent();
+      await tx.user.update({ where: { id: owner.userId }, data: { passwordHash } });
+      await tx.userSession.updateMany({ where: { userId: owner.userId, endedAt: null }, data: { endedAt: now, endReason: "password-reset" } });
+      await tx.authChallenge.deleteMany({ where: { userId: owner.userId } });
+      await tx.securityEvent.create({ data: { type: "password-reset" satisfies EventType, userId: owner.userId, ip } });
+      if (notice) await tx.outboxMessage.create({ data: outboxData(notice) });
+    });
+  } catch (error) {
+    if (error instanceof TokenSpent) return { ok: false, reason: "invalid" };
+    throw error;
+  }
+  wakeDeliveryWorker();
+  return { ok: true };
+}
