@@ -7,7 +7,6 @@ export const messages = {
   passwordMissing: "Enter your password.",
   nameTooLong: "Keep your name under 100 characters.",
   nameInvalid: "Your name can't contain control characters.",
-  emailTaken: "This email address can't be used for a new account. If it's yours, sign in instead.",
   signInFailed: "That email and password don't match an account. Check them and try again.",
   codeFormat: "Enter the 6-digit code from your authenticator app.",
   codeWrong: "That code didn't work. Check the time on your phone is set automatically, and try the newest code.",
@@ -32,6 +31,10 @@ export const messages = {
   tooManyResetLinks: "We've already sent several links to this address. Check your inbox (and spam folder), or try again in {minutes}.",
   resetLinkInvalid: "This link has expired or was already used. You can ask for a new one below.",
   passwordResetDone: "Your password was changed and every device was signed out. Sign in with your new password and a code from your authenticator app.",
+  checkEmail:
+    "Check your email. We've sent a message to the address you gave: follow the link in it to go on. It can take a few minutes; check your spam folder too.",
+  confirmEmailFirst: "Please confirm your email address first. We've sent you a new link: follow it to go on to setting up your authenticator app.",
+  confirmLinkInvalid: "This confirmation link has expired or was already used. Sign in with your email and password to get a new one.",
   newPhoneDone: "Your authenticator app now works on your new phone. The old phone's codes no longer work.",
 } as const;
 

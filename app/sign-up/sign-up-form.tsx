@@ -6,9 +6,7 @@ import { FormMessage } from "@/components/form-message";
 import { NewPasswordField } from "@/components/new-password-field";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
-import Link from "next/link";
 import type { ActionState } from "@/lib/action-state";
-import { messages } from "@/lib/messages";
 import { signUp } from "./actions";
 
 export function SignUpForm() {
@@ -18,11 +16,6 @@ export function SignUpForm() {
     <form action={action} noValidate>
       <FormMessage message={state.message ?? (Object.keys(errors).length ? "Please check the highlighted fields." : null)} />
       <EmailField autoComplete="email" defaultValue={state.values?.email} error={errors.email} />
-      {errors.email === messages.emailTaken && (
-        <p>
-          <Link href="/sign-in">Sign in with this email</Link>
-        </p>
-      )}
       <TextField
         name="name"
         label="Your name (optional)"

@@ -68,7 +68,7 @@ async function callAction(request: APIRequestContext, path: string, name: string
   for (const [key, value] of Object.entries(fields)) multipart.append(`_1_${key}`, value);
   multipart.append("0", JSON.stringify(withPrevState ? [{}, "$K1"] : ["$K1"]));
   const response = await request.post(path, {
-    headers: { "next-action": actionId(name), origin: "http://127.0.0.1:3100", accept: "text/x-component" },
+    headers: { "next-action": actionId(name), origin: `http://127.0.0.1:${process.env.E2E_PORT ?? 3100}`, accept: "text/x-component" },
     multipart,
     maxRedirects: 0,
   });

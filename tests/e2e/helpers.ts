@@ -64,12 +64,27 @@ export function decodeQr(png: Buffer): string {
   return execFileSync("zbarimg", ["-q", "--raw", file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
 }
 
-export async function signUp(page: Page, email: string, password = PASSWORD, name = "") {
+/** Fills in and sends the sign-up form; every sign-up ends at "check your email". */
+export async function submitSignUp(page: Page, email: string, password = PASSWORD, name = "") {
   await page.goto("/sign-up");
   await page.getByLabel("Email address").fill(email);
   if (name) await page.getByLabel("Your name (optional)").fill(name);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/sign-up\/check-email$/);
+}
+
+/** Opens the newest confirmation link mailed to `email` and confirms: the browser lands on authenticator setup. */
+export async function confirmEmailFromMail(page: Page, email: string) {
+  const mail = await waitForMail(email, "Confirm your email address");
+  await page.goto(linkInMail(mail, "/confirm-email"));
+  await page.getByRole("button", { name: "Confirm and continue" }).click();
+}
+
+/** Sign-up as a patient does it: the form, then the link out of the confirmation email. */
+export async function signUp(page: Page, email: string, password = PASSWORD, name = "") {
+  await submitSignUp(page, email, password, name);
+  await confirmEmailFromMail(page, email);
 }
 
 /** Reads the setup key off the enrollment page as a patient would type it. */

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, codeAt, enrolledPatient, enterCode, linkInMail, mailTo, signInWithPassword, signOut, uniqueEmail, waitForMail } from "./helpers";
+import { PASSWORD, codeAt, confirmEmailFromMail, enrolledPatient, enterCode, linkInMail, mailTo, signInWithPassword, signOut, submitSignUp, uniqueEmail, waitForMail } from "./helpers";
 
 const NEW_PASSWORD = "a new and longer passphrase";
 
@@ -82,4 +82,29 @@ test("a reset link is not handed to anyone who merely knows the email", async ({
   expect(await mailTo(email)).toHaveLength(0);
   const body = await page.content();
   expect(body).not.toContain("token=");
+});
+
+test("sign-up answers \"check your email\" for new and taken addresses alike; an unconfirmed account cannot sign in", async ({ page }) => {
+  const { email } = await enrolledPatient(page);
+  await signOut(page);
+  const fresh = uniqueEmail("fresh");
+  const answers: string[] = [];
+  for (const who of [fresh, email]) {
+    await submitSignUp(page, who);
+    answers.push(await page.locator("main").innerText());
+  }
+  expect(answers[0]).toBe(answers[1]);
+  await waitForMail(email, "Someone tried to create an account with your address");
+  const first = await waitForMail(fresh, "Confirm your email address");
+
+  await signInWithPassword(page, fresh);
+  await expect(page.getByText("Please confirm your email address first")).toBeVisible();
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect.poll(async () => (await mailTo(fresh)).filter((m) => m.subject === "Confirm your email address").length).toBe(2);
+
+  // The newer link replaced the first one.
+  await page.goto(linkInMail(first, "/confirm-email"));
+  await expect(page.getByText("This confirmation link has expired or was already used.")).toBeVisible();
+  await confirmEmailFromMail(page, fresh);
+  await expect(page).toHaveURL(/\/enroll$/);
 });
