@@ -29,11 +29,12 @@ export function issueAccountToken(userId: string, purpose: TokenPurpose, now = n
 }
 
 /** Whose live token this is, without spending it (a page may show a form for it first). */
-export async function peekAccountToken(token: unknown, purpose: TokenPurpose): Promise<{ userId: string } | null> {
+export async function peekAccountToken(token: unknown, purposes: TokenPurpose[]): Promise<{ userId: string; purpose: TokenPurpose } | null> {
   if (typeof token !== "string" || token.length < 20 || token.length > 100) return null;
   const row = await getDb().accountToken.findUnique({ where: { tokenHash: hashToken(token) }, select: { userId: true, purpose: true, usedAt: true, expiresAt: true } });
-  if (!row || row.purpose !== purpose || row.usedAt || row.expiresAt.getTime() <= Date.now()) return null;
-  return { userId: row.userId };
+  const purpose = purposes.find((p) => p === row?.purpose);
+  if (!row || !purpose || row.usedAt || row.expiresAt.getTime() <= Date.now()) return null;
+  return { userId: row.userId, purpose };
 }
 
 /** The conditional update that spends a token: it matches for exactly one caller, only while the token is live. */

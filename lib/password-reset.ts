@@ -1,5 +1,5 @@
 import "server-only";
-import { issueAccountToken, peekAccountToken, spendAccountTokenWhere } from "./account-tokens";
+import { TOKEN_TTL_MS, issueAccountToken, peekAccountToken, spendAccountTokenWhere, type TokenPurpose } from "./account-tokens";
 import { auditEntryCreate, type Actor } from "./audit";
 import { getDb } from "./db";
 import { encodeWait } from "./messages";
@@ -71,9 +71,36 @@ async function mailResetLink(user: { id: string; email: string; name: string | n
   wakeDeliveryWorker();
 }
 
+/** A mailed link or a printed setup sheet: both lead to the same "choose a new password" page. */
+const RESET_PURPOSES: TokenPurpose[] = ["password-reset", "setup-sheet"];
+
 /** For the reset page: is this link still good? (Looking does not spend it: mail scanners open links.) */
 export async function resetLinkIsLive(token: unknown): Promise<boolean> {
-  return (await peekAccountToken(token, "password-reset")) !== null;
+  return (await peekAccountToken(token, RESET_PURPOSES)) !== null;
+}
+
+export type SetupSheet = { link: string; expiresAt: Date; email: string; name: string | null };
+
+/**
+ * For a patient at the desk without access to their email: a one-time link to choose a new
+ * password, valid 24 hours, shown once to the admin to print and hand over. Audited with the reason.
+ */
+export async function createSetupSheet(actor: Actor, targetId: string, reason: string): Promise<{ ok: true; sheet: SetupSheet } | { ok: false; message: string }> {
+  const db = getDb();
+  const target = await db.user.findUnique({ where: { id: targetId }, select: { id: true, email: true, name: true, role: true } });
+  if (!target) return { ok: false, message: "That account no longer exists." };
+  if (target.role !== "patient") return { ok: false, message: "Only patients can be given a setup sheet here." };
+  const now = new Date();
+  const issued = issueAccountToken(target.id, "setup-sheet", now);
+  await db.$transaction([
+    ...issued.operations,
+    db.securityEvent.create({ data: { type: "setup-sheet-printed" satisfies EventType, userId: target.id, ip: actor.ip } }),
+    auditEntryCreate(actor, "setup-sheet-printed", target, reason),
+  ]);
+  return {
+    ok: true,
+    sheet: { link: portalLink(sender(), `/reset-password?token=${issued.token}`), expiresAt: new Date(now.getTime() + TOKEN_TTL_MS["setup-sheet"]), email: target.email, name: target.name },
+  };
 }
 
 export type ResetResult = { ok: true } | { ok: false; reason: "invalid" };
@@ -86,7 +113,7 @@ class TokenSpent extends Error {}
  * untouched, so the next sign-in still needs the authenticator app or a recovery code.
  */
 export async function resetPasswordWithToken(token: string, password: string, ip: string): Promise<ResetResult> {
-  const owner = await peekAccountToken(token, "password-reset");
+  const owner = await peekAccountToken(token, RESET_PURPOSES);
   if (!owner) return { ok: false, reason: "invalid" };
   const passwordHash = await hashPassword(password);
   const now = new Date();
@@ -94,7 +121,7 @@ export async function resetPasswordWithToken(token: string, password: string, ip
   const db = getDb();
   try {
     await db.$transaction(async (tx) => {
-      const spent = await tx.accountToken.updateMany({ where: { ...spendAccountTokenWhere(token, "password-reset", now), userId: owner.userId }, data: { usedAt: now } });
+      const spent = await tx.accountToken.updateMany({ where: { ...spendAccountTokenWhere(token, owner.purpose, now), userId: owner.userId }, data: { usedAt: now } });
       if (spent.count !== 1) throw new TokenSpent();
       await tx.user.update({ where: { id: owner.userId }, data: { passwordHash } });
       await tx.userSession.updateMany({ where: { userId: owner.userId, endedAt: null }, data: { endedAt: now, endReason: "password-reset" } });

@@ -22,6 +22,7 @@ export const EVENT_LABELS = {
   "password-reset": "Password reset with an email link",
   "password-reset-requested": "Password reset link sent",
   "email-confirmed": "Email address confirmed",
+  "setup-sheet-printed": "One-time setup sheet printed by the clinic",
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS;

@@ -71,14 +71,14 @@ export async function isEmailConfirmed(userId: string): Promise<boolean> {
 
 /** For the confirmation page: is this link still good? Opening it does not spend it. */
 export async function confirmationLinkIsLive(token: unknown): Promise<boolean> {
-  return (await peekAccountToken(token, "confirm-email")) !== null;
+  return (await peekAccountToken(token, ["confirm-email"])) !== null;
 }
 
 class TokenSpent extends Error {}
 
 /** Spends the link and marks the address confirmed; returns the account, which goes on to set up its authenticator. */
 export async function confirmEmail(token: string, ip: string): Promise<AccountSummary | null> {
-  const owner = await peekAccountToken(token, "confirm-email");
+  const owner = await peekAccountToken(token, ["confirm-email"]);
   if (!owner) return null;
   const now = new Date();
   try {

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getAccountDetail } from "@/lib/admin";
+import { listMessagesFor } from "@/lib/messaging/outbox";
 import { listActivity } from "@/lib/security-events";
 import { requireAdmin } from "@/lib/session";
 import { unlockPatient } from "../../actions";
@@ -14,7 +15,10 @@ const DONE: Record<string, string> = {
   reset: "Two-step sign-in was reset. The patient was signed out everywhere and will set it up again at their next sign-in.",
   unlock: "The account was unlocked.",
   missing: "That account no longer exists.",
+  "reset-link": "A password reset link is on its way to the patient (see Messages below).",
 };
+
+const STATUS: Record<string, string> = { queued: "waiting to send", sending: "sending", sent: "sent", failed: "failed" };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string }> };
 
@@ -24,6 +28,7 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
   const patient = await getAccountDetail(id);
   if (!patient) notFound();
   const events = await listActivity(patient.id, 20);
+  const sent = await listMessagesFor(patient.id, 20);
   const { done } = await searchParams;
   return (
     <>
@@ -65,6 +70,11 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
           </form>
         )}
       </section>
+      {patient.role === "patient" && (
+        <p className="card">
+          <Link href={`/admin/patients/${encodeURIComponent(patient.id)}/password`}>Help with their password</Link>
+        </p>
+      )}
       {patient.role === "patient" && patient.enrolledAt && (
         <section className="card">
           <h2>Reset two-step sign-in</h2>
@@ -76,6 +86,48 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
           <ResetForm patientId={patient.id} />
         </section>
       )}
+      <section className="card">
+        <h2>Messages</h2>
+        {sent.length === 0 ? (
+          <p className="muted">No messages sent to this account yet.</p>
+        ) : (
+          <table className="activity messages" data-testid="patient-messages">
+            <thead>
+              <tr>
+                <th scope="col">Message</th>
+                <th scope="col">Written</th>
+                <th scope="col">Delivery</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sent.map((message) => (
+                <tr key={message.id}>
+                  <td>
+                    {message.subject}
+                    <br />
+                    <span className="muted">
+                      {message.channel} to {message.recipient}
+                    </span>
+                  </td>
+                  <td>{when.format(message.createdAt)}</td>
+                  <td>
+                    {STATUS[message.status] ?? message.status}
+                    {message.sentAt && ` ${when.format(message.sentAt)}`}
+                    {message.attempts > 1 && ` after ${message.attempts} attempts`}
+                    {message.status === "queued" && message.lastError && ` (next try ${when.format(message.nextAttemptAt)})`}
+                    {message.lastError && message.status !== "sent" && (
+                      <>
+                        <br />
+                        <span className="muted">Last error: {message.lastError}</span>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       <section className="card">
         <h2>Recent security events</h2>
         <table className="activity">
