@@ -81,6 +81,7 @@ const schema = z.object({
       error: "MAIL_FROM must be an address such as portal@example-clinic.org or \"Clinic Portal\" <portal@example-clinic.org>.",
     })
     .optional(),
+  OUTBOX_LEASE_SECONDS: wholeNumber("OUTBOX_LEASE_SECONDS", 5, 3600, 120, "how long a message being sent is reserved for the process sending it; keep it above a minute outside tests"),
   CLINIC_CONTACT: z
     .string()
     .trim()
@@ -120,6 +121,8 @@ export type Config = {
   trustProxyHops: number;
   limits: Limits;
   mail: MailConfig;
+  /** After this long, a message claimed by a process that died mid-send is taken up by another. */
+  outboxLeaseSeconds: number;
 };
 
 export class ConfigError extends Error {
@@ -164,6 +167,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       signUpsPerIpPerHour: e.SIGNUPS_PER_IP_PER_HOUR,
     },
     mail,
+    outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
   };
 }
 

@@ -8,7 +8,7 @@ import { openBody } from "./outbox";
 
 /** After this many attempts a message is marked failed (about 2 hours of retries with the back-off below). */
 export const MAX_ATTEMPTS = 8;
-/** A claim outlives every SMTP timeout; after it a crashed worker's message is taken up again. */
+/** A claim outlives every SMTP timeout; after it a crashed worker's message is taken up again (OUTBOX_LEASE_SECONDS). */
 export const LEASE_MS = 2 * 60_000;
 const POLL_MS = 2_000;
 const BATCH = 20;
@@ -118,7 +118,7 @@ async function tick(): Promise<void> {
   try {
     do {
       state.again = false;
-      const report = await deliverDue({ channels: configuredChannels() });
+      const report = await deliverDue({ channels: configuredChannels(), leaseMs: getConfig().outboxLeaseSeconds * 1000 });
       // A full batch means more may be waiting; otherwise the next poll (or a wake-up) comes soon enough.
       if (report.claimed >= BATCH) state.again = true;
     } while (state.again);

@@ -15,6 +15,8 @@ export async function startSmtpServer(
   options: { port?: number; onRcpt?: (address: string) => Error | null; stallData?: boolean; onMessage?: (mail: ReceivedMail) => void } = {},
 ) {
   const inbox: ReceivedMail[] = [];
+  /** Recipients of messages swallowed while `options.stallData` was on. */
+  const stalled: string[][] = [];
   const config: SMTPServerOptions = {
     secure: false,
     disabledCommands: ["STARTTLS"],
@@ -32,8 +34,12 @@ export async function startSmtpServer(
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", () => {
-        // Swallows the message and never answers: a server that hangs mid-send.
-        if (options.stallData) return;
+        // Swallows the message and never answers: a server that hangs mid-send. Read on every
+        // message, so a test can switch it off.
+        if (options.stallData) {
+          stalled.push(session.envelope.rcptTo.map((r) => r.address));
+          return;
+        }
         const raw = Buffer.concat(chunks).toString("utf8");
         simpleParser(raw).then(
           (mail) => {
@@ -47,7 +53,7 @@ export async function startSmtpServer(
       });
     },
   };
-  const server = new SMTPServer(config);
+  const server = new SMTPServer({ ...config, closeTimeout: 200 });
   await new Promise<void>((resolve, reject) => {
     server.server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
@@ -57,6 +63,11 @@ export async function startSmtpServer(
     port,
     url: `smtp://${SMTP_USER}:${encodeURIComponent(SMTP_PASSWORD)}@127.0.0.1:${port}`,
     inbox,
+    stalled,
+    /** Switches the hang on or off for the next messages. */
+    set stallData(on: boolean) {
+      options.stallData = on;
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
