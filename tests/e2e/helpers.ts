@@ -1,11 +1,12 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, type Page } from "@playwright/test";
 import { simpleParser, type ParsedMail } from "mailparser";
+import { migrateDatabase } from "../../scripts/migrate";
 
 export const PASSWORD = "blue kettle on the hill";
 export const E2E_DATABASE_FILE = ".tmp/e2e.db";
@@ -190,4 +191,35 @@ export async function enrolledAdmin(page: Page) {
   expect(created.err).toBe("");
   await signInWithPassword(page, email);
   return completeEnrollment(page, email);
+}
+
+/**
+ * A second portal with its own fresh database and settings, for tests that kill it or configure
+ * it differently from the shared one. Its output is collected in `output`.
+ */
+export async function startOwnPortal(port: number, dbFile: string, settings: Record<string, string>, fresh = true) {
+  if (fresh) {
+    mkdirSync(path.dirname(dbFile), { recursive: true });
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
+    migrateDatabase(`file:./${dbFile}`);
+  }
+  const env = {
+    PATH: process.env.PATH,
+    DATABASE_URL: `file:./${dbFile}`,
+    AUTH_SECRET: randomBytes(32).toString("base64"),
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...settings,
+  };
+  const server: ChildProcess = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(port)], {
+    env: env as unknown as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const portal = { server, output: "", base: `http://127.0.0.1:${port}`, kill: () => server.exitCode === null && process.kill(-server.pid!, "SIGKILL") };
+  server.stdout!.on("data", (chunk: Buffer) => (portal.output += chunk.toString()));
+  server.stderr!.on("data", (chunk: Buffer) => (portal.output += chunk.toString()));
+  await expect.poll(async () => (await fetch(`${portal.base}/sign-in`).catch(() => null))?.status ?? 0, { timeout: 30_000 }).toBe(200);
+  return portal;
 }

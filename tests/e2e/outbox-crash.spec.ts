@@ -1,34 +1,20 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import Database from "better-sqlite3";
-import { migrateDatabase } from "../../scripts/migrate";
 import { startSmtpServer } from "../support/smtp";
-import { PASSWORD, uniqueEmail } from "./helpers";
+import { PASSWORD, startOwnPortal, uniqueEmail } from "./helpers";
 
 // A second portal of its own (database, SMTP server, port) that this test may kill.
 const PORT = Number(process.env.E2E_PORT ?? 3100) + 2;
 const SMTP_PORT = PORT + 1;
 const DB_FILE = ".tmp/e2e-crash.db";
-const BASE = `http://127.0.0.1:${PORT}`;
-const env = {
-  PATH: process.env.PATH,
-  DATABASE_URL: `file:./${DB_FILE}`,
+const settings = {
   AUTH_SECRET: randomBytes(32).toString("base64"),
   ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-  NEXTAUTH_URL: BASE,
   SMTP_URL: `smtp://portal:${encodeURIComponent("smtp test password")}@127.0.0.1:${SMTP_PORT}`,
   MAIL_FROM: "portal@clinic.test",
   OUTBOX_LEASE_SECONDS: "5",
-  NEXT_TELEMETRY_DISABLED: "1",
 };
-
-async function startPortal(): Promise<ChildProcess> {
-  const server = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(PORT)], { env: env as unknown as NodeJS.ProcessEnv, stdio: "ignore", detached: true });
-  await expect.poll(async () => (await fetch(`${BASE}/sign-in`).catch(() => null))?.status ?? 0, { timeout: 30_000 }).toBe(200);
-  return server;
-}
 
 function outboxRows(): { recipient: string; status: string; messageId: string; attempts: number }[] {
   const db = new Database(DB_FILE, { readonly: true });
@@ -41,15 +27,12 @@ function outboxRows(): { recipient: string; status: string; messageId: string; a
 
 test("a server killed with SIGKILL while sending delivers every message after a restart, repeats only with the same Message-ID", async ({ page }) => {
   test.setTimeout(120_000);
-  mkdirSync(".tmp", { recursive: true });
-  for (const suffix of ["", "-wal", "-shm"]) rmSync(DB_FILE + suffix, { force: true });
-  migrateDatabase(`file:./${DB_FILE}`);
   const smtp = await startSmtpServer({ port: SMTP_PORT, stallData: true });
-  let server = await startPortal();
+  let portal = await startOwnPortal(PORT, DB_FILE, settings);
   try {
     const emails = [uniqueEmail("crash"), uniqueEmail("crash"), uniqueEmail("crash")];
     for (const email of emails) {
-      await page.goto(`${BASE}/sign-up`);
+      await page.goto(`${portal.base}/sign-up`);
       await page.getByLabel("Email address").fill(email);
       await page.getByLabel("Password").fill(PASSWORD);
       await page.getByRole("button", { name: "Create account" }).click();
@@ -57,13 +40,13 @@ test("a server killed with SIGKILL while sending delivers every message after a 
     }
     // The mail server has the first message's data but has not answered: the send is under way.
     await expect.poll(() => smtp.stalled.length, { timeout: 20_000 }).toBeGreaterThan(0);
-    process.kill(-server.pid!, "SIGKILL");
-    await new Promise((resolve) => server.once("exit", resolve));
+    portal.kill();
+    await new Promise((resolve) => portal.server.once("exit", resolve));
     expect(outboxRows().some((row) => row.status === "sending")).toBe(true);
     expect(smtp.inbox).toHaveLength(0);
 
     smtp.stallData = false;
-    server = await startPortal();
+    portal = await startOwnPortal(PORT, DB_FILE, settings, false);
     await expect.poll(() => outboxRows().filter((row) => row.status === "sent").length, { timeout: 45_000 }).toBe(emails.length);
     const rows = outboxRows();
     for (const email of emails) {
@@ -73,7 +56,7 @@ test("a server killed with SIGKILL while sending delivers every message after a 
       for (const copy of copies) expect(copy.mail.messageId).toBe(row.messageId);
     }
   } finally {
-    if (server.exitCode === null) process.kill(-server.pid!, "SIGKILL");
+    portal.kill();
     await smtp.close();
   }
 });
