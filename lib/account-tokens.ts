@@ -11,19 +11,24 @@ export const TOKEN_TTL_MS: Record<TokenPurpose, number> = {
   "setup-sheet": 24 * 60 * 60_000,
 };
 
+/** A fresh random token and the row that stores only its SHA-256, so a copy of the database holds no working link. */
+export function newAccountToken(purpose: TokenPurpose, now = new Date()) {
+  const token = createToken();
+  return { token, row: { tokenHash: hashToken(token), purpose, expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[purpose]) } };
+}
+
 /**
- * A fresh random token and the inserts that make it the account's only live one of its purpose:
- * an older link stops working when a newer one is sent. Only the SHA-256 is stored, so a copy of
- * the database holds no working link. Run the operations in the caller's transaction.
+ * A fresh token and the writes that make it the account's only live one of its purpose: an older
+ * link stops working when a newer one is sent. Run the operations in the caller's transaction.
  */
 export function issueAccountToken(userId: string, purpose: TokenPurpose, now = new Date()) {
   const db = getDb();
-  const token = createToken();
+  const { token, row } = newAccountToken(purpose, now);
   return {
     token,
     operations: [
       db.accountToken.deleteMany({ where: { userId, purpose, usedAt: null } }),
-      db.accountToken.create({ data: { tokenHash: hashToken(token), userId, purpose, expiresAt: new Date(now.getTime() + TOKEN_TTL_MS[purpose]) } }),
+      db.accountToken.create({ data: { ...row, userId } }),
     ] as const,
   };
 }

@@ -29,18 +29,25 @@ export async function checkResetBudget(ip: string): Promise<string | null> {
   return early.ok ? null : encodeWait("tooManyAttempts", early.retryAt);
 }
 
+/** Runs the part of a request whose duration depends on the account: inline, or (in the web action) after the answer is sent. */
+export type Defer = (work: () => Promise<void>) => void | Promise<void>;
+
 /**
  * "Forgot your password?": mails a single-use 30-minute link if the email has an account. The
  * answer is the same either way; only the limits (which count unknown emails too) can refuse.
+ * Looking the email up and writing the link is handed to `defer`, so the web answer comes back
+ * before that work and takes as long for an unknown email as for a patient's.
  */
-export async function requestPasswordReset(email: string, ip: string): Promise<ResetRequestResult> {
+export async function requestPasswordReset(email: string, ip: string, defer: Defer = (work) => work()): Promise<ResetRequestResult> {
   const fromAddress = await consumeLimit(resetPolicies.perAddress, ip);
   if (!fromAddress.ok) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.retryAt) };
   const forEmail = await consumeLimit(resetPolicies.perEmail, email);
   if (!forEmail.ok) return { ok: false, message: encodeWait("tooManyResetLinks", forEmail.retryAt) };
 
-  const user = await getDb().user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
-  await mailResetLink(user, ip, null);
+  await defer(async () => {
+    const user = await getDb().user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
+    if (user) await mailResetLink(user, ip, null);
+  });
   return { ok: true };
 }
 
@@ -55,12 +62,10 @@ export async function sendResetLinkForPatient(actor: Actor, targetId: string, re
   return { ok: true };
 }
 
-async function mailResetLink(user: { id: string; email: string; name: string | null } | null, ip: string | null, staff: { actor: Actor; reason: string } | null) {
-  // The token and the mail are made either way, so an unknown email costs the same work.
-  const issued = issueAccountToken(user?.id ?? "", "password-reset");
+async function mailResetLink(user: { id: string; email: string; name: string | null }, ip: string | null, staff: { actor: Actor; reason: string } | null) {
+  const issued = issueAccountToken(user.id, "password-reset");
   const link = portalLink(sender(), `/reset-password?token=${issued.token}`);
-  const rendered = templates.passwordResetLink({ sender: sender(), name: user?.name ?? null, link, byClinic: staff !== null });
-  if (!user) return;
+  const rendered = templates.passwordResetLink({ sender: sender(), name: user.name, link, byClinic: staff !== null });
   const db = getDb();
   await db.$transaction([
     ...issued.operations,

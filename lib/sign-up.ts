@@ -1,8 +1,8 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
-import { issueAccountToken, peekAccountToken, spendAccountTokenWhere } from "./account-tokens";
+import { issueAccountToken, newAccountToken, peekAccountToken, spendAccountTokenWhere } from "./account-tokens";
 import { getDb } from "./db";
-import { outboxCreate, sender } from "./messaging/outbox";
+import { outboxCreate, outboxData, sender } from "./messaging/outbox";
 import { portalLink, templates } from "./messaging/templates";
 import { wakeDeliveryWorker } from "./messaging/worker";
 import { hashPassword } from "./password";
@@ -31,23 +31,35 @@ export async function requestSignUp(input: NewAccount): Promise<void> {
   if (existing?.emailConfirmedAt) {
     if (!mailAllowed) return;
     const rendered = templates.signUpExisting({ sender: sender(), name: existing.name, at: new Date() });
-    await outboxCreate({ userId: existing.id, channel: "email", recipient: input.email, kind: "sign-up-existing", rendered });
+    // Shaped like the new-account path below (one interactive transaction, the same lookups), so both take as long.
+    await db.$transaction(async (tx) => {
+      await tx.accountToken.deleteMany({ where: { userId: existing.id, purpose: "confirm-email", usedAt: null } });
+      await tx.outboxMessage.create({ data: outboxData({ userId: existing.id, channel: "email", recipient: input.email, kind: "sign-up-existing", rendered }) });
+    });
     wakeDeliveryWorker();
     return;
   }
 
+  // One commit on every path (an insert costs a disk sync, which a stopwatch could see).
   const nameFields = { name: input.name, nameSearch: input.name?.toLowerCase() ?? null };
+  const { token, row } = newAccountToken("confirm-email");
+  const rendered = templates.confirmEmail({ sender: sender(), name: input.name, link: portalLink(sender(), `/confirm-email?token=${token}`) });
   try {
-    const user = existing
-      ? await db.user.update({ where: { id: existing.id }, data: { passwordHash, ...nameFields }, select: { id: true } })
-      : await db.user.create({ data: { email: input.email, passwordHash, role: "patient", ...nameFields }, select: { id: true } });
-    if (!mailAllowed) return;
-    await mailConfirmation(user.id, input.email, input.name);
+    await db.$transaction(async (tx) => {
+      const user = existing
+        ? await tx.user.update({ where: { id: existing.id }, data: { passwordHash, ...nameFields }, select: { id: true } })
+        : await tx.user.create({ data: { email: input.email, passwordHash, role: "patient", ...nameFields }, select: { id: true } });
+      if (!mailAllowed) return;
+      await tx.accountToken.deleteMany({ where: { userId: user.id, purpose: "confirm-email", usedAt: null } });
+      await tx.accountToken.create({ data: { ...row, userId: user.id } });
+      await tx.outboxMessage.create({ data: outboxData({ userId: user.id, channel: "email", recipient: input.email, kind: "confirm-email", rendered }) });
+    });
   } catch (error) {
     // Two sign-ups for one new address at the same instant: the other one mails the link.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return;
     throw error;
   }
+  wakeDeliveryWorker();
 }
 
 async function mailConfirmation(userId: string, email: string, name: string | null) {
