@@ -24,7 +24,7 @@ afterAll(() => smtp.close());
 
 /** Runs the delivery worker against the test's SMTP server and returns what `email` received. */
 async function inboxOf(email: string) {
-  await deliverDue({ channels: { email: createEmailChannel({ transport: { kind: "smtp", url: smtp.url }, from: "portal@clinic.test", contact: "" }) } });
+  await deliverDue({ channels: { email: createEmailChannel({ transport: { kind: "smtp", url: smtp.url }, from: "portal@clinic.test", contact: "" }) }, onlyTo: [email] });
   return smtp.inbox.filter((m) => m.to.includes(email)).map((m) => m.mail);
 }
 

@@ -43,7 +43,7 @@ describe("outbox and email delivery", () => {
     expect(row).toMatchObject({ status: "queued", attempts: 0, kind: "password-changed", recipient: user.email, channel: "email" });
     expect(await getDb().securityEvent.count({ where: { userId: user.id, type: "password-changed" } })).toBe(1);
 
-    await deliverDue({ channels: { email: emailTo(smtp.url) } });
+    await deliverDue({ channels: { email: emailTo(smtp.url) }, onlyTo: [user.email] });
     const [mail] = received(user.email);
     expect(mail!.mail.subject).toBe("Your password was changed");
     expect(mail!.mail.messageId).toBe(row!.messageId);
@@ -64,7 +64,7 @@ describe("outbox and email delivery", () => {
 
     const down = await startSmtpServer();
     await down.close();
-    await deliverDue({ channels: { email: emailTo(down.url) } });
+    await deliverDue({ channels: { email: emailTo(down.url) }, onlyTo: [email] });
     const logged = log.mock.calls.flat().join("\n");
     expect(logged).toContain(id);
     expect(logged).not.toContain("SECRET-");
@@ -78,20 +78,20 @@ describe("outbox and email delivery", () => {
     await down.close();
     const { id } = await queueLink(email);
 
-    await deliverDue({ channels: { email: emailTo(`smtp://127.0.0.1:${port}`) } });
+    await deliverDue({ channels: { email: emailTo(`smtp://127.0.0.1:${port}`) }, onlyTo: [email] });
     const waiting = await getDb().outboxMessage.findUniqueOrThrow({ where: { id } });
     expect(waiting).toMatchObject({ status: "queued", attempts: 1 });
     expect(waiting.lastError).toContain("ECONNREFUSED");
     expect(waiting.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 20_000);
 
     // Not due yet: a second pass right away leaves it alone.
-    await deliverDue({ channels: { email: emailTo(`smtp://127.0.0.1:${port}`) } });
+    await deliverDue({ channels: { email: emailTo(`smtp://127.0.0.1:${port}`) }, onlyTo: [email] });
     expect((await getDb().outboxMessage.findUniqueOrThrow({ where: { id } })).attempts).toBe(1);
 
     const back = await startSmtpServer({ port });
     try {
       const later = () => new Date(Date.now() + 60_000);
-      await deliverDue({ channels: { email: emailTo(back.url) }, now: later });
+      await deliverDue({ channels: { email: emailTo(back.url) }, now: later, onlyTo: [email] });
       expect(back.inbox.filter((m) => m.to.includes(email))).toHaveLength(1);
       expect(await getDb().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "sent", attempts: 2, lastError: null });
     } finally {
@@ -107,7 +107,7 @@ describe("outbox and email delivery", () => {
     await getDb().outboxMessage.update({ where: { id }, data: { attempts: MAX_ATTEMPTS - 1 } });
     const down = await startSmtpServer();
     await down.close();
-    await deliverDue({ channels: { email: emailTo(down.url) } });
+    await deliverDue({ channels: { email: emailTo(down.url) }, onlyTo: [email] });
     const row = await getDb().outboxMessage.findUniqueOrThrow({ where: { id } });
     expect(row).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS });
     expect(row.lastError).toContain("ECONNREFUSED");
@@ -116,8 +116,9 @@ describe("outbox and email delivery", () => {
   it("marks a message failed at once when the server refuses the address for good", async () => {
     const strict = await startSmtpServer({ onRcpt: (address) => (address.startsWith("gone-") ? Object.assign(new Error("No such user"), { responseCode: 550 }) : null) });
     try {
-      const { id } = await queueLink(`gone-${uniqueEmail()}`);
-      await deliverDue({ channels: { email: emailTo(strict.url) } });
+      const gone = `gone-${uniqueEmail()}`;
+      const { id } = await queueLink(gone);
+      await deliverDue({ channels: { email: emailTo(strict.url) }, onlyTo: [gone] });
       const row = await getDb().outboxMessage.findUniqueOrThrow({ where: { id } });
       expect(row).toMatchObject({ status: "failed", attempts: 1 });
       expect(row.lastError).toContain("550");
@@ -130,7 +131,7 @@ describe("outbox and email delivery", () => {
     const emails = Array.from({ length: 6 }, () => uniqueEmail("race"));
     for (const email of emails) await queueLink(email);
     const channel = emailTo(smtp.url);
-    await Promise.all(Array.from({ length: 4 }, () => deliverDue({ channels: { email: channel } })));
+    await Promise.all(Array.from({ length: 4 }, () => deliverDue({ channels: { email: channel }, onlyTo: emails })));
     for (const email of emails) expect(received(email)).toHaveLength(1);
   });
 
@@ -141,10 +142,10 @@ describe("outbox and email delivery", () => {
       where: { id },
       data: { status: "sending", attempts: 1, claimToken: "dead-worker", claimedUntil: new Date(Date.now() + 60_000) },
     });
-    await deliverDue({ channels: { email: emailTo(smtp.url) } });
+    await deliverDue({ channels: { email: emailTo(smtp.url) }, onlyTo: [email] });
     expect(received(email)).toHaveLength(0);
 
-    await deliverDue({ channels: { email: emailTo(smtp.url) }, now: () => new Date(Date.now() + 120_000) });
+    await deliverDue({ channels: { email: emailTo(smtp.url) }, now: () => new Date(Date.now() + 120_000), onlyTo: [email] });
     expect(received(email).map((m) => m.mail.messageId)).toEqual([crashed.messageId]);
     expect(await getDb().outboxMessage.findUniqueOrThrow({ where: { id } })).toMatchObject({ status: "sent", attempts: 2 });
   });
@@ -154,7 +155,7 @@ describe("outbox and email delivery", () => {
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
     const email = uniqueEmail();
     const { id, link } = await queueLink(email);
-    await deliverDue({ channels: { email: createEmailChannel({ transport: { kind: "folder", dir }, from: FROM, contact: "x" }) } });
+    await deliverDue({ channels: { email: createEmailChannel({ transport: { kind: "folder", dir }, from: FROM, contact: "x" }) }, onlyTo: [email] });
     const file = path.join(dir, `${id}.eml`);
     expect(readdirSync(dir)).toContain(`${id}.eml`);
     const eml = await simpleParser(readFileSync(file));

@@ -19,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => smtp.close());
 
 async function inboxOf(email: string) {
-  await deliverDue({ channels: { email: createEmailChannel({ transport: { kind: "smtp", url: smtp.url }, from: "portal@clinic.test", contact: "" }) } });
+  await deliverDue({ channels: { email: createEmailChannel({ transport: { kind: "smtp", url: smtp.url }, from: "portal@clinic.test", contact: "" }) }, onlyTo: [email] });
   return smtp.inbox.filter((m) => m.to.includes(email)).map((m) => m.mail);
 }
 

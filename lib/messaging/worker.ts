@@ -19,7 +19,14 @@ export function backoffMs(attempts: number, random = Math.random()): number {
   return Math.round(base * (1 + random * 0.1));
 }
 
-export type DeliveryOptions = { channels: Partial<Record<ChannelName, Channel>>; now?: () => Date; leaseMs?: number; batch?: number };
+export type DeliveryOptions = {
+  channels: Partial<Record<ChannelName, Channel>>;
+  now?: () => Date;
+  leaseMs?: number;
+  batch?: number;
+  /** Only messages to these recipients (tests that share one database with others running at the same time). */
+  onlyTo?: string[];
+};
 export type DeliveryReport = { claimed: number; sent: number; retrying: number; failed: number };
 
 /**
@@ -40,6 +47,7 @@ export async function deliverDue(options: DeliveryOptions): Promise<DeliveryRepo
         { status: "queued", nextAttemptAt: { lte: start } },
         { status: "sending", claimedUntil: { lt: start } },
       ],
+      ...(options.onlyTo ? { recipient: { in: options.onlyTo } } : {}),
     },
     orderBy: { nextAttemptAt: "asc" },
     take: options.batch ?? BATCH,
