@@ -129,6 +129,8 @@ export async function resetPasswordWithToken(token: string, password: string, ip
       const spent = await tx.accountToken.updateMany({ where: { ...spendAccountTokenWhere(token, owner.purpose, now), userId: owner.userId }, data: { usedAt: now } });
       if (spent.count !== 1) throw new TokenSpent();
       await tx.user.update({ where: { id: owner.userId }, data: { passwordHash } });
+      // A mailed link proves the mailbox as well as a sign-up confirmation does.
+      if (owner.purpose === "password-reset") await tx.user.updateMany({ where: { id: owner.userId, emailConfirmedAt: null }, data: { emailConfirmedAt: now } });
       await tx.userSession.updateMany({ where: { userId: owner.userId, endedAt: null }, data: { endedAt: now, endReason: "password-reset" } });
       await tx.authChallenge.deleteMany({ where: { userId: owner.userId } });
       await tx.securityEvent.create({ data: { type: "password-reset" satisfies EventType, userId: owner.userId, ip } });

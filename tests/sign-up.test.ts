@@ -3,6 +3,7 @@ import { getDb } from "@/lib/db";
 import { createEmailChannel } from "@/lib/messaging/email";
 import { deliverDue } from "@/lib/messaging/worker";
 import { checkPassword } from "@/lib/users";
+import { requestPasswordReset, resetPasswordWithToken } from "@/lib/password-reset";
 import { confirmEmail, confirmationLinkIsLive, isEmailConfirmed, requestSignUp } from "@/lib/sign-up";
 import { linkIn, startSmtpServer, type TestSmtpServer } from "./support/smtp";
 import { newPatient, uniqueEmail } from "./support/users";
@@ -62,6 +63,17 @@ describe("sign-up with a confirmed address", () => {
     expect(await confirmEmail(first, "192.0.2.5")).toBeNull();
     expect(await confirmEmail(second, "192.0.2.5")).not.toBeNull();
     expect((await checkPassword(email, "second try password")).ok).toBe(true);
+  });
+
+  it("counts a used password-reset link as confirming the address", async () => {
+    const email = uniqueEmail("forgot");
+    await requestSignUp({ email, password: "a patient password", name: null });
+    await requestPasswordReset(email, "192.0.2.7");
+    const mail = (await inboxOf(email)).find((m) => m.subject === "Reset your password")!;
+    const token = new URL(linkIn(mail, "http://127.0.0.1:3999/reset-password?token=")).searchParams.get("token")!;
+    expect(await resetPasswordWithToken(token, "a newer patient password", "192.0.2.7")).toEqual({ ok: true });
+    const user = await getDb().user.findUniqueOrThrow({ where: { email } });
+    expect(await isEmailConfirmed(user.id)).toBe(true);
   });
 
   it("refuses a confirmation link after 24 hours", async () => {
