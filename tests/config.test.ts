@@ -102,6 +102,17 @@ describe("configuration", () => {
     expect(run.stderr).toContain("AUTH_SECRET is missing");
   });
 
+  it("refuses to start a public portal that cannot send email, saying what to set", () => {
+    const run = runIn(mkdtempSync(path.join(tmpdir(), "clinic-")), "instrumentation-node.ts", {
+      NODE_ENV: "production",
+      NEXTAUTH_URL: "https://portal.example.org",
+      ...valid,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Email is not set up");
+    expect(run.stderr).toContain("SMTP_URL");
+  });
+
   it("setup refuses to invent secrets in production", () => {
     const run = runIn(mkdtempSync(path.join(tmpdir(), "clinic-")), "scripts/setup.ts", { NODE_ENV: "production" });
     expect(run.status).toBe(1);
