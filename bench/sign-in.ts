@@ -9,6 +9,7 @@
  *   npm run bench:sign-in                       # builds, then serves this checkout as `npm run serve` does
  *   npx tsx --conditions=react-server bench/sign-in.ts --app ../other-checkout --runs 3
  *
+ * --trace makes only two sign-ins and stops: with SQL_COUNT_LOG=1 the server prints each statement.
  * --app serves another built checkout (for a before/after comparison on the same machine); it
  * is started with its own scripts/serve.ts when it has one, else (or with --server next) with `next start`.
  */
