@@ -20,6 +20,11 @@ export const EVENT_LABELS = {
   "signed-out": "Signed out",
   "enrollment-reset": "Two-step sign-in reset by the clinic",
   "account-unlocked": "Sign-in pause lifted by the clinic",
+  "sign-in-keyfob": "Signed in with a keyfob",
+  "keyfob-assigned": "Keyfob handed out by the clinic",
+  "keyfob-proven": "Keyfob confirmed with its first code",
+  "keyfob-removed": "Keyfob taken back by the clinic",
+  "keyfob-lost": "Keyfob marked lost by the clinic",
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS;
