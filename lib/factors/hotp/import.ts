@@ -124,6 +124,8 @@ export function parsePskc(text: string): ParseResult {
     const line = lineAt(text, match.index);
     const body = match[1]!;
     const algorithm = attribute(body, "Key", "Algorithm") ?? "";
+    // A PIN that protects a key on the device (RFC 6030 figure 5) is not a token of its own.
+    if (/:pin$/i.test(algorithm)) continue;
     const data = elementText(body, "Data") ?? "";
     const secretXml = elementText(data, "Secret") ?? "";
     const serial = (elementText(elementText(body, "DeviceInfo") ?? "", "SerialNo") ?? attribute(body, "Key", "Id") ?? "").trim();
