@@ -6,6 +6,7 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { readCsrfToken } from "@/lib/auth-csrf";
 import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 import { getConfig } from "@/lib/config";
+import { factorsOf } from "@/lib/factors/registry";
 
 export const metadata: Metadata = { title: "Enter your code" };
 
@@ -16,10 +17,17 @@ export default async function CodeStepPage({ searchParams }: Props) {
   if (!challenge) redirect(await signInAgainPath());
   if (challenge.purpose === "enroll") redirect("/enroll");
   const { error, recovery } = await searchParams;
+  const kinds = (await factorsOf(challenge.userId)).map((factor) => factor.kind);
   return (
     <section className="card">
       <h1>Enter your code</h1>
-      <p className="muted">Step 2 of 2: the 6-digit code from your authenticator app.</p>
+      <p className="muted">
+        {kinds.includes("hotp")
+          ? kinds.includes("totp")
+            ? "Step 2 of 2: the code from your authenticator app, or press your keyfob's button once and type the code it shows."
+            : "Step 2 of 2: press your keyfob's button once and type the code it shows."
+          : "Step 2 of 2: the 6-digit code from your authenticator app."}
+      </p>
       <CodeForm
         issuer={getConfig().issuer}
         submitLabel="Sign in"
