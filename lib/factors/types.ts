@@ -10,7 +10,8 @@ export type FactorKind = "totp" | "hotp";
 /** Outcome of one code. `plainWrong`: nothing specific to say, so another factor may still match. */
 export type FactorCheck = { ok: true } | { ok: false; message: string; plainWrong: boolean };
 
-export type FactorSummary = { kind: FactorKind; label: string; state: string };
+/** `firstUse`: not proven yet, so the next accepted code completes its setup (recovery codes follow). */
+export type FactorSummary = { kind: FactorKind; label: string; state: string; firstUse: boolean };
 
 export interface SecondFactor {
   kind: FactorKind;

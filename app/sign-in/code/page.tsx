@@ -17,7 +17,10 @@ export default async function CodeStepPage({ searchParams }: Props) {
   if (!challenge) redirect(await signInAgainPath());
   if (challenge.purpose === "enroll") redirect("/enroll");
   const { error, recovery } = await searchParams;
-  const kinds = (await factorsOf(challenge.userId)).map((factor) => factor.kind);
+  const factors = await factorsOf(challenge.userId);
+  const kinds = factors.map((factor) => factor.kind);
+  // A keyfob's first code finishes its setup: the recovery codes come next, as after an app's setup.
+  const firstUse = factors.some((factor) => factor.firstUse);
   return (
     <section className="card">
       <h1>Enter your code</h1>
@@ -31,7 +34,7 @@ export default async function CodeStepPage({ searchParams }: Props) {
       <CodeForm
         issuer={getConfig().issuer}
         submitLabel="Sign in"
-        onSuccessPath="/"
+        onSuccessPath={firstUse ? "/account/recovery-codes" : "/"}
         csrfToken={await readCsrfToken()}
         initialError={typeof error === "string" ? error : undefined}
         initialRecovery={recovery === "1"}

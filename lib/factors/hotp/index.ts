@@ -17,7 +17,7 @@ export const hotpFactor: SecondFactor = {
   async describe(userId) {
     const token = await tokenOf(userId);
     if (!token) return null;
-    return { kind: "hotp", label: `Keyfob ${token.serial}`, state: token.state === "active" ? "in use" : "waiting for its first code" };
+    return { kind: "hotp", label: `Keyfob ${token.serial}`, state: token.state === "active" ? "in use" : "waiting for its first code", firstUse: token.state === "assigned" };
   },
   async check(userId, code) {
     const result = await verifyHotpForUser(userId, code);
