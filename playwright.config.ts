@@ -3,6 +3,8 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
+/** The test SMTP server that scripts/e2e-server.ts runs beside the portal. */
+const SMTP_PORT = PORT + 1;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -54,6 +56,9 @@ export default defineConfig({
       CLINIC_PHONE: "+1 312 555 0100",
       CLINIC_HOURS: "Mon–Fri 8:00–17:00",
       NEXT_TELEMETRY_DISABLED: "1",
+      E2E_SMTP_PORT: String(SMTP_PORT),
+      SMTP_URL: `smtp://portal:${encodeURIComponent("smtp test password")}@127.0.0.1:${SMTP_PORT}`,
+      MAIL_FROM: '"St. Mary Test Clinic" <portal@clinic.test>',
     },
   },
 });

@@ -13,6 +13,8 @@ export const AUDIT_ACTIONS = {
   "token-assigned": "Assigned a keyfob",
   "token-unassigned": "Took a keyfob back",
   "token-lost": "Marked a keyfob lost",
+  "password-reset-link-sent": "Sent a password reset link",
+  "setup-sheet-printed": "Printed a one-time setup sheet",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 
