@@ -72,7 +72,7 @@ export async function passSecondFactor(input: {
       if (result.ok) success = { ok: true, method: "totp" };
       failure = result.ok ? "" : totpFailure(result);
     } else {
-      const result = await checkSignInCode(userId, totp!);
+      const result = await checkSignInCode(userId, totp!, ip);
       if (result.ok) success = { ok: true, method: result.method };
       failure = result.ok ? "" : result.message;
     }

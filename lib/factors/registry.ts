@@ -24,7 +24,7 @@ export type SignInCodeResult = { ok: true; method: SecondFactor["method"] } | { 
  * already counted the attempt once, whichever factor it ends up matching. When none matches, the
  * most specific answer wins ("already used", "press again", a clock hint), else the first factor's.
  */
-export async function checkSignInCode(userId: string, code: string): Promise<SignInCodeResult> {
+export async function checkSignInCode(userId: string, code: string, ip: string | null = null): Promise<SignInCodeResult> {
   const held = await Promise.all(FACTORS.map(async (factor) => ((await factor.describe(userId)) ? factor : null)));
   const factors = held.filter((factor): factor is SecondFactor => factor !== null);
   // With nothing set up, the app's own check says why (a reset that raced this sign-in).
@@ -32,7 +32,7 @@ export async function checkSignInCode(userId: string, code: string): Promise<Sig
   let specific: string | null = null;
   let fallback: string | null = null;
   for (const factor of factors) {
-    const result = await factor.check(userId, code);
+    const result = await factor.check(userId, code, ip);
     if (result.ok) return { ok: true, method: factor.method };
     if (!result.plainWrong) specific ??= result.message;
     fallback ??= result.message;

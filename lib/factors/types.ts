@@ -20,7 +20,7 @@ export interface SecondFactor {
   /** Whether this account can sign in with this factor now (confirmed, or waiting for its first code). */
   describe(userId: string): Promise<FactorSummary | null>;
   /** Compares a sign-in code and, on success, records it as used (atomically). */
-  check(userId: string, code: string): Promise<FactorCheck>;
+  check(userId: string, code: string, ip: string | null): Promise<FactorCheck>;
   /** The writes that take this factor away from the account, for a reset's single transaction. */
   remove(userId: string): Prisma.PrismaPromise<unknown>[];
 }
