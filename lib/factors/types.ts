@@ -7,8 +7,11 @@ import type { Prisma } from "@/generated/prisma/client";
  */
 export type FactorKind = "totp" | "hotp";
 
-/** Outcome of one code. `plainWrong`: nothing specific to say, so another factor may still match. */
-export type FactorCheck = { ok: true } | { ok: false; message: string; plainWrong: boolean };
+/**
+ * Outcome of one code. `plainWrong`: nothing specific to say, so another factor may still match.
+ * `notHeld`: the account has no such factor (checking reads it anyway, so no separate lookup).
+ */
+export type FactorCheck = { ok: true } | { ok: false; message: string; plainWrong: boolean } | { ok: false; notHeld: true };
 
 /** `firstUse`: not proven yet, so the next accepted code completes its setup (recovery codes follow). */
 export type FactorSummary = { kind: FactorKind; label: string; state: string; firstUse: boolean };
