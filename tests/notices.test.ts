@@ -1,11 +1,9 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { resetEnrollment } from "@/lib/admin";
 import type { Actor } from "@/lib/audit";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
-import { createEmailChannel } from "@/lib/messaging/email";
-import { deliverDue } from "@/lib/messaging/worker";
 import { passPasswordStep } from "@/lib/password-step";
 import { issueFirstRecoveryCodes, issueRecoveryCodes, useRecoveryCode, normalizeRecoveryCode } from "@/lib/recovery-codes";
 import { passSecondFactor } from "@/lib/second-factor";
@@ -13,20 +11,10 @@ import { listActivity, recordEvent } from "@/lib/security-events";
 import { confirmEnrollment, getOrCreatePendingEnrollment } from "@/lib/two-factor";
 import { createAdmin } from "@/lib/users";
 import { oathtoolCode } from "./support/otp";
-import { startSmtpServer, type TestSmtpServer } from "./support/smtp";
+import { useTestInbox } from "./support/inbox";
 import { newPatient, uniqueEmail, setupOwner } from "./support/users";
 
-let smtp: TestSmtpServer;
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(() => smtp.close());
-
-/** Runs the delivery worker against the test's SMTP server and returns what `email` received. */
-async function inboxOf(email: string) {
-  await deliverDue({ channels: { email: createEmailChannel({ transport: { kind: "smtp", url: smtp.url }, from: "portal@clinic.test", contact: "" }) }, onlyTo: [email] });
-  return smtp.inbox.filter((m) => m.to.includes(email)).map((m) => m.mail);
-}
+const inboxOf = useTestInbox();
 
 async function enrolledPatient() {
   const user = await newPatient();

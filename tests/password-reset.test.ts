@@ -1,27 +1,17 @@
 import { randomUUID } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { createEmailChannel } from "@/lib/messaging/email";
-import { deliverDue } from "@/lib/messaging/worker";
 import { renderMessage } from "@/lib/messages";
 import { passPasswordStep } from "@/lib/password-step";
 import { requestPasswordReset, resetLinkIsLive, resetPasswordWithToken } from "@/lib/password-reset";
 import { createSession, findActiveSession } from "@/lib/sessions";
 import { confirmEnrollment, getOrCreatePendingEnrollment } from "@/lib/two-factor";
 import { oathtoolCode } from "./support/otp";
-import { linkIn, startSmtpServer, type TestSmtpServer } from "./support/smtp";
+import { useTestInbox } from "./support/inbox";
+import { linkIn } from "./support/smtp";
 import { newPatient, uniqueEmail, setupOwner } from "./support/users";
 
-let smtp: TestSmtpServer;
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(() => smtp.close());
-
-async function inboxOf(email: string) {
-  await deliverDue({ channels: { email: createEmailChannel({ transport: { kind: "smtp", url: smtp.url }, from: "portal@clinic.test", contact: "" }) }, onlyTo: [email] });
-  return smtp.inbox.filter((m) => m.to.includes(email)).map((m) => m.mail);
-}
+const inboxOf = useTestInbox();
 
 const ip = () => `203.0.113.${Math.floor(Math.random() * 250)}-${randomUUID().slice(0, 4)}`;
 const OLD = "correct horse battery";

@@ -1,23 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { createEmailChannel } from "@/lib/messaging/email";
-import { deliverDue } from "@/lib/messaging/worker";
 import { checkPassword } from "@/lib/users";
 import { requestPasswordReset, resetPasswordWithToken } from "@/lib/password-reset";
 import { confirmEmail, confirmationLinkIsLive, isEmailConfirmed, requestSignUp } from "@/lib/sign-up";
-import { linkIn, startSmtpServer, type TestSmtpServer } from "./support/smtp";
+import { useTestInbox } from "./support/inbox";
+import { linkIn } from "./support/smtp";
 import { newPatient, uniqueEmail } from "./support/users";
 
-let smtp: TestSmtpServer;
-beforeAll(async () => {
-  smtp = await startSmtpServer();
-});
-afterAll(() => smtp.close());
-
-async function inboxOf(email: string) {
-  await deliverDue({ channels: { email: createEmailChannel({ transport: { kind: "smtp", url: smtp.url }, from: "portal@clinic.test", contact: "" }) }, onlyTo: [email] });
-  return smtp.inbox.filter((m) => m.to.includes(email)).map((m) => m.mail);
-}
+const inboxOf = useTestInbox();
 
 const tokenIn = async (email: string) => {
   const mail = (await inboxOf(email)).filter((m) => m.subject === "Confirm your email address").at(-1);

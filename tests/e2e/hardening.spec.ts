@@ -35,8 +35,9 @@ test("a patient who lost their phone signs in with a recovery code, is told how 
   await otherPage.goto("/home");
   await expect(otherPage).toHaveURL(/\/sign-in$/);
   await signInWithPassword(otherPage, email);
-  await enterCode(otherPage, codeAt(secret, enrolledAt + 60), "Sign in");
-  await expect(otherPage.getByRole("status").filter({ hasText: /didn't work/ })).toBeVisible();
+  // The old phone's current code is recognised as the old key's, not answered with the clock hint.
+  await enterCode(otherPage, codeAt(secret), "Sign in");
+  await expect(otherPage.getByRole("status").filter({ hasText: /comes from an old key that no longer works/ })).toBeVisible();
   await otherPage.getByRole("link", { name: "Lost your phone? Use a recovery code" }).click();
   await otherPage.getByLabel("Recovery code").fill(recoveryCodes[1]!);
   await otherPage.getByRole("button", { name: "Sign in" }).click();
