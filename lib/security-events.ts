@@ -27,6 +27,11 @@ export const EVENT_LABELS = {
   "password-reset-requested": "Password reset link sent",
   "email-confirmed": "Email address confirmed",
   "setup-sheet-printed": "One-time setup sheet printed by the clinic",
+  "sign-in-keyfob": "Signed in with a keyfob",
+  "keyfob-assigned": "Keyfob handed out by the clinic",
+  "keyfob-proven": "Keyfob confirmed with its first code",
+  "keyfob-removed": "Keyfob taken back by the clinic",
+  "keyfob-lost": "Keyfob marked lost by the clinic",
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS;
