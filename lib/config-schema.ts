@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
+import { isSupportedCountry, type CountryCode } from "libphonenumber-js/max";
 import { z } from "zod";
 
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.db";
@@ -129,6 +130,26 @@ const schema = z.object({
     .max(200, { error: "CLINIC_CONTACT must be at most 200 characters: a phone number and an address fit." })
     .refine((v) => !/[\p{Cc}<>]/u.test(v), { error: "CLINIC_CONTACT must be plain text on one line, such as \"Call reception on 01234 567890\"." })
     .default("Call the clinic's reception desk"),
+  PHONE_CODES: z
+    .enum(["off", "sms", "sms+voice"], { error: "PHONE_CODES must be off, sms or sms+voice: whether patients may get sign-in codes by text message (and by phone call)." })
+    .default("sms+voice"),
+  PHONE_DEFAULT_REGION: z
+    .string()
+    .trim()
+    .transform((v) => v.toUpperCase())
+    .refine((v) => isSupportedCountry(v), { error: "PHONE_DEFAULT_REGION must be a two-letter country code such as GB or US: the country of numbers typed without +." })
+    .default("GB"),
+  PHONE_COUNTRIES: z
+    .string()
+    .trim()
+    .transform((v) => v.split(",").map((part) => part.trim().toUpperCase()))
+    .refine((list) => list.length <= 50 && list.every((code) => isSupportedCountry(code)), {
+      error: "PHONE_COUNTRIES must be a comma-separated list of two-letter country codes such as GB,IE: numbers in other countries are refused.",
+    })
+    .optional(),
+  SMS_PROVIDER: z
+    .enum(["outbox"], { error: "SMS_PROVIDER must be outbox: texts and calls are written to .outbox/ and the console." })
+    .default("outbox"),
 });
 
 export type Limits = {
@@ -151,6 +172,15 @@ export type MailTransport =
 
 export type MailConfig = { transport: MailTransport; from: string; contact: string };
 
+/** Sign-in codes by text message or call (lib/factors/phone/). */
+export type PhoneConfig = {
+  codes: "off" | "sms" | "sms+voice";
+  defaultRegion: CountryCode;
+  /** Numbers outside these countries are refused: text and call fraud targets expensive destinations. */
+  countries: CountryCode[];
+  provider: "outbox";
+};
+
 export type Config = {
   nodeEnv: "development" | "production" | "test";
   databaseUrl: string;
@@ -171,6 +201,7 @@ export type Config = {
   mail: MailConfig;
   /** After this long, a message claimed by a process that died mid-send is taken up by another. */
   outboxLeaseSeconds: number;
+  phone: PhoneConfig;
 };
 
 export type Clinic = {
@@ -245,6 +276,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     clinic: { timeZone: e.CLINIC_TIME_ZONE ?? serverTimeZone(), phone: e.CLINIC_PHONE ?? null, hours: e.CLINIC_HOURS ?? null },
     mail,
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
+    phone: {
+      codes: e.PHONE_CODES,
+      defaultRegion: e.PHONE_DEFAULT_REGION as CountryCode,
+      countries: (e.PHONE_COUNTRIES ?? [e.PHONE_DEFAULT_REGION]) as CountryCode[],
+      provider: e.SMS_PROVIDER,
+    },
   };
 }
 

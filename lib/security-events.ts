@@ -32,6 +32,8 @@ export const EVENT_LABELS = {
   "keyfob-proven": "Keyfob confirmed with its first code",
   "keyfob-removed": "Keyfob taken back by the clinic",
   "keyfob-lost": "Keyfob marked lost by the clinic",
+  "sign-in-phone": "Signed in with a code sent to your phone",
+  "phone-added": "Phone added for sign-in codes",
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS;

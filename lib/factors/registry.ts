@@ -1,10 +1,11 @@
 import "server-only";
 import { hotpFactor } from "./hotp";
+import { phoneFactor } from "./phone";
 import { totpFactor } from "./totp";
-import type { FactorSummary, SecondFactor } from "./types";
+import type { CheckContext, FactorSummary, SecondFactor } from "./types";
 
 /** Every second factor, in the order a sign-in code is tried. One line per factor. */
-export const FACTORS: readonly SecondFactor[] = [hotpFactor, totpFactor];
+export const FACTORS: readonly SecondFactor[] = [hotpFactor, totpFactor, phoneFactor];
 
 /** The factors this account can sign in with now. */
 export async function factorsOf(userId: string): Promise<FactorSummary[]> {
@@ -24,14 +25,14 @@ export type SignInCodeResult = { ok: true; method: SecondFactor["method"] } | { 
  * already counted the attempt once, whichever factor it ends up matching. When none matches, the
  * most specific answer wins ("already used", "press again", a clock hint), else the first factor's.
  */
-export async function checkSignInCode(userId: string, code: string): Promise<SignInCodeResult> {
+export async function checkSignInCode(userId: string, code: string, context: CheckContext = {}): Promise<SignInCodeResult> {
   const held = await Promise.all(FACTORS.map(async (factor) => ((await factor.describe(userId)) ? factor : null)));
   const factors = held.filter((factor): factor is SecondFactor => factor !== null);
   // With nothing set up, the app's own check says why (a reset that raced this sign-in).
   if (factors.length === 0) factors.push(totpFactor);
   let fallback: string | null = null;
   for (const factor of factors) {
-    const result = await factor.check(userId, code);
+    const result = await factor.check(userId, code, context);
     if (result.ok) return { ok: true, method: factor.method };
     if (!result.plainWrong) return { ok: false, message: result.message };
     fallback ??= result.message;
