@@ -46,6 +46,7 @@ export const messages = {
   newPhoneDone: "Your authenticator app now works on your new phone. The old phone's codes no longer work.",
   phoneInvalid: "Enter your phone number, like 07700 900123, or with the country code, like +44 7700 900123.",
   phoneCountryRefused: "We can only send codes to phone numbers in {countries}. Please use another number, or set up an authenticator app.",
+  phoneNotPersonal: "That looks like a premium-rate, free or service number. Enter your own mobile or home phone number.",
   phoneCodesOff: "This clinic doesn't send codes by text message or phone call. Please set up an authenticator app.",
   phoneCallOff: "This clinic doesn't place phone calls with codes. Please use the code we texted you.",
   phoneCodeWrong: "That code didn't work. Check the newest text message or call from us, and type its 6 digits.",

@@ -3,6 +3,8 @@ import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { PhoneConfig } from "@/lib/config-schema";
 import { encodeMessage } from "@/lib/messages";
 
+const PERSONAL = new Set(["MOBILE", "FIXED_LINE", "FIXED_LINE_OR_MOBILE", "PERSONAL_NUMBER"]);
+
 export type ParsedPhone = { ok: true; e164: string; lineType: "mobile" | "fixed-line" | "unknown" } | { ok: false; message: string };
 
 /**
@@ -21,6 +23,8 @@ export function parsePhone(input: unknown, phone: PhoneConfig): ParsedPhone {
     return { ok: false, message: encodeMessage("phoneCountryRefused", phone.countries.join(",")) };
   }
   const type = parsed.getType();
+  // Only a person's own line: service numbers cost the clinic money to reach (toll fraud) and reach no patient.
+  if (type && !PERSONAL.has(type)) return { ok: false, message: "phoneNotPersonal" };
   const lineType = type === "MOBILE" ? "mobile" : type === "FIXED_LINE" ? "fixed-line" : "unknown";
   return { ok: true, e164: parsed.number, lineType };
 }
