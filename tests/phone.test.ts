@@ -5,6 +5,7 @@ import { resetEnrollment } from "@/lib/admin";
 import { createAdmin } from "@/lib/users";
 import type { Actor } from "@/lib/audit";
 import { getConfig } from "@/lib/config";
+import { ConfigError, parseConfig } from "@/lib/config-schema";
 import { getDb } from "@/lib/db";
 import { PHONE_CODE_TTL_MS } from "@/lib/factors/phone/codes";
 import { parsePhone } from "@/lib/factors/phone/numbers";
@@ -230,5 +231,35 @@ describe("texts and calls on a local install (SMS_PROVIDER=outbox)", () => {
     }
     const file = mine.at(-1)!.split(": ").at(-1)!;
     expect(await readFile(file, "utf8")).toContain(`${sent.code} is your Test Clinic sign-in code`);
+  });
+});
+
+describe("phone settings", () => {
+  const valid = { AUTH_SECRET: "x".repeat(40), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString("base64") };
+  const problems = (env: Record<string, string>) => {
+    try {
+      parseConfig({ ...valid, ...env });
+      return [];
+    } catch (error) {
+      return error instanceof ConfigError ? error.problems : [String(error)];
+    }
+  };
+
+  it("defaults to text and calls through the local outbox, to numbers in the default region only", () => {
+    expect(parseConfig(valid).phone).toEqual({ codes: "sms+voice", defaultRegion: "GB", countries: ["GB"], provider: "outbox" });
+    expect(parseConfig({ ...valid, PHONE_CODES: "off", PHONE_DEFAULT_REGION: "ie", PHONE_COUNTRIES: "IE, gb" }).phone).toMatchObject({
+      codes: "off",
+      defaultRegion: "IE",
+      countries: ["IE", "GB"],
+    });
+  });
+
+  it.each([
+    [{ PHONE_CODES: "yes" }, "PHONE_CODES must be off, sms or sms+voice"],
+    [{ PHONE_DEFAULT_REGION: "UK" }, "PHONE_DEFAULT_REGION must be a two-letter country code"],
+    [{ PHONE_COUNTRIES: "GB,XX" }, "PHONE_COUNTRIES must be a comma-separated list"],
+    [{ SMS_PROVIDER: "carrier-pigeon" }, "SMS_PROVIDER must be"],
+  ])("rejects %j with a sentence", (env, message) => {
+    expect(problems(env)).toEqual([expect.stringContaining(message)]);
   });
 });
