@@ -246,7 +246,7 @@ describe("phone settings", () => {
   };
 
   it("defaults to text and calls through the local outbox, to numbers in the default region only", () => {
-    expect(parseConfig(valid).phone).toEqual({ codes: "sms+voice", defaultRegion: "GB", countries: ["GB"], provider: "outbox" });
+    expect(parseConfig(valid).phone).toEqual({ codes: "sms+voice", defaultRegion: "GB", countries: ["GB"], provider: { kind: "outbox" } });
     expect(parseConfig({ ...valid, PHONE_CODES: "off", PHONE_DEFAULT_REGION: "ie", PHONE_COUNTRIES: "IE, gb" }).phone).toMatchObject({
       codes: "off",
       defaultRegion: "IE",

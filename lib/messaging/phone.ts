@@ -3,6 +3,8 @@ import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { PhoneConfig } from "../config-schema";
 import type { Channel, OutgoingMessage } from "./channel";
+import { createPlivoChannels, type PlivoEndpoints } from "./plivo";
+import { createTwilioChannels } from "./twilio";
 
 /** How a number appears in logs and on screen: its last two digits only. */
 export function lastDigits(e164: string): string {
@@ -26,7 +28,10 @@ function folderChannel(name: "sms" | "voice", dir: string): Channel {
   };
 }
 
-export function createPhoneChannels(phone: PhoneConfig): { sms: Channel; voice: Channel } {
-  void phone.provider;
+/** The channels for SMS_PROVIDER; `endpoints` point a real SDK at a local server (tests only). */
+export function createPhoneChannels(phone: PhoneConfig, endpoints: { twilioBaseUrl?: string } & PlivoEndpoints = {}): { sms: Channel; voice: Channel } {
+  const provider = phone.provider;
+  if (provider.kind === "twilio") return createTwilioChannels(provider, endpoints.twilioBaseUrl);
+  if (provider.kind === "plivo") return createPlivoChannels(provider, endpoints);
   return { sms: folderChannel("sms", ".outbox"), voice: folderChannel("voice", ".outbox") };
 }

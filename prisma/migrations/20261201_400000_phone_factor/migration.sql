@@ -1,4 +1,4 @@
--- Phones that receive sign-in codes by text or call, and the keyed hashes of the codes sent.
+-- Phones that receive sign-in codes by text or call, the keyed hashes of the codes sent, and the single-use answer URLs of calls.
 -- CreateTable
 CREATE TABLE "PhoneNumber" (
     "userId" TEXT NOT NULL PRIMARY KEY,
@@ -28,3 +28,14 @@ CREATE INDEX "PhoneCode_challengeId_createdAt_idx" ON "PhoneCode"("challengeId",
 
 -- CreateIndex
 CREATE INDEX "PhoneCode_expiresAt_idx" ON "PhoneCode"("expiresAt");
+
+-- CreateTable
+CREATE TABLE "VoiceAnswer" (
+    "tokenHash" TEXT NOT NULL PRIMARY KEY,
+    "messageId" TEXT NOT NULL,
+    "expiresAt" DATETIME NOT NULL,
+    "usedAt" DATETIME
+);
+
+-- CreateIndex
+CREATE INDEX "VoiceAnswer_expiresAt_idx" ON "VoiceAnswer"("expiresAt");
