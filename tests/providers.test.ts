@@ -1,10 +1,15 @@
+import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getConfig } from "@/lib/config";
 import type { PhoneConfig } from "@/lib/config-schema";
 import { getDb } from "@/lib/db";
 import { startPhoneSetup } from "@/lib/factors/phone/phones";
 import { createPhoneChannels } from "@/lib/messaging/phone";
+import { answerCall } from "@/lib/messaging/plivo";
 import { deliverDue } from "@/lib/messaging/worker";
 import { startRecorder, type Recorded } from "./support/provider-recorder";
 import { lastPhoneMessage, uniqueMobile } from "./support/phone";
@@ -32,6 +37,7 @@ function plivoReply(request: Recorded): [number, unknown] {
   const dst = (request.json as { dst?: string } | null)?.dst;
   const status = statusFor(request, dst);
   if (status >= 400) return [status, { api_id: randomUUID(), error: `invalid destination number ${dst}` }];
+  if (request.path.includes("/Call/")) return [201, { api_id: randomUUID(), message: "call fired", request_uuid: randomUUID() }];
   if (request.path.includes("/Message/")) return [202, { api_id: randomUUID(), message: "message(s) queued", message_uuid: [randomUUID()] }];
   return [404, { api_id: randomUUID(), error: "not found" }];
 }
@@ -122,5 +128,61 @@ describe("Plivo through the official SDK", () => {
     planned.set(refused.e164, 400);
     expect(await deliverDue({ channels: channels(), onlyTo: [refused.e164] })).toMatchObject({ failed: 1 });
     expect(await rowFor(refused.e164)).toMatchObject({ status: "failed", lastError: "PermanentDeliveryError: Plivo 400" });
+  });
+});
+
+function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), args, { env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    const timer = setTimeout(() => child.kill(), 60_000);
+    child.on("error", reject);
+    child.on("close", () => {
+      clearTimeout(timer);
+      resolve({ stdout, stderr });
+    });
+  });
+}
+
+describe("Plivo calls", () => {
+  it("places a call with calls.create whose single-use answer URL, served by the portal, speaks the code", async () => {
+    // A certificate for Plivo's fixed host, trusted only by the child process that places the call.
+    const dir = mkdtempSync(path.join(tmpdir(), "plivo-tls-"));
+    const [key, cert] = [path.join(dir, "key.pem"), path.join(dir, "cert.pem")];
+    execFileSync("openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=api.plivo.com", "-addext", "subjectAltName=DNS:api.plivo.com"], { stdio: "ignore" });
+    const proxy = await startRecorder(plivoReply, { key: readFileSync(key, "utf8"), cert: readFileSync(cert, "utf8") });
+    try {
+      const called = await queued("voice");
+      // Not spawnSync: the stand-in answering the child runs in this process.
+      const run = await runChild(
+        ["--conditions=react-server", "tests/support/plivo-call.ts", proxy.url, called.e164, PLIVO.authId, PLIVO.authToken, PLIVO.from],
+        { ...process.env, NODE_EXTRA_CA_CERTS: cert },
+      );
+      expect(run.stderr).not.toContain(called.code);
+      expect(JSON.parse(run.stdout.trim().split("\n").at(-1)!)).toMatchObject({ sent: 1 });
+
+      const request = proxy.requests.find((r) => r.path.includes("/Call/"))!;
+      expect(request).toMatchObject({ method: "POST", host: "api.plivo.com", path: `/v1/Account/${PLIVO.authId}/Call/`, user: PLIVO.authId, password: PLIVO.authToken });
+      const body = request.json as { from: string; to: string; answer_url: string; answer_method: string };
+      expect(body).toMatchObject({ from: PLIVO.from, to: called.e164, answer_method: "GET" });
+      // The code never travels to Plivo in the request, only in the answer the portal gives once.
+      expect(request.body).not.toContain(called.code);
+      const answerUrl = new URL(body.answer_url);
+      expect(answerUrl.origin).toBe(getConfig().appUrl.origin);
+      const token = answerUrl.pathname.match(/^\/api\/voice\/answer\/([A-Za-z0-9_-]{43})$/)![1]!;
+
+      const spoken = called.code.split("").join(". ");
+      expect(await answerCall(token)).toBe(
+        `<Response><Speak language="en-GB">Hello. This is Test Clinic. Your sign-in code is: ${spoken}. Again: ${spoken}. Goodbye.</Speak></Response>`,
+      );
+      expect(await answerCall(token)).toBeNull();
+      expect(await answerCall(`${token.slice(0, -1)}${token.endsWith("A") ? "B" : "A"}`)).toBeNull();
+      expect(await answerCall("../../etc/passwd")).toBeNull();
+    } finally {
+      proxy.close();
+    }
   });
 });
