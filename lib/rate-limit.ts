@@ -45,6 +45,7 @@ export function policies() {
     phoneSendNumber: { prefix: "phone-send:number", max: 3, windowSeconds: 15 * 60, lockMinutes: [15] },
     phoneSendNumberDay: { prefix: "phone-send:number-day", max: 10, windowSeconds: 24 * 60 * 60, lockMinutes: [24 * 60] },
     phoneSendIp: { prefix: "phone-send:ip", max: 10, windowSeconds: 60 * 60, lockMinutes: [60] },
+    phoneSendIpDay: { prefix: "phone-send:ip-day", max: 30, windowSeconds: 24 * 60 * 60, lockMinutes: [24 * 60] },
   } satisfies Record<string, Policy>;
 }
 

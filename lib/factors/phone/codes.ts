@@ -67,6 +67,7 @@ export async function sendPhoneCode(input: { userId: string; challengeId: string
     [limits.phoneSendNumber, number],
     [limits.phoneSendNumberDay, number],
     [limits.phoneSendIp, input.ip],
+    [limits.phoneSendIpDay, input.ip],
   ];
   const early = await checkLimits(gates);
   if (!early.ok) return { ok: false, message: encodeMessage("phoneSendLimit", Math.max(1, Math.ceil((early.retryAt.getTime() - Date.now()) / 60_000))) };
