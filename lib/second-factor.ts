@@ -79,7 +79,7 @@ export async function passSecondFactor(input: {
       if (result.ok) success = { ok: true, method: "totp" };
       failure = result.ok ? "" : totpFailure(result);
     } else {
-      const result = await checkSignInCode(userId, totp!, { challengeId: input.keyOwnerId });
+      const result = await checkSignInCode(userId, totp!, { ip, challengeId: input.keyOwnerId });
       if (result.ok) success = { ok: true, method: result.method };
       failure = result.ok ? "" : result.message;
     }

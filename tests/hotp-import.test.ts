@@ -122,3 +122,16 @@ describe("assignment", () => {
     expect((await listTokens({ serial: spare }))[0]).toMatchObject({ state: "free" });
   });
 });
+
+describe("the patient is told", () => {
+  it("by email when a keyfob is assigned, proven and marked lost, without the serial's secret", async () => {
+    const { user, serial: s, hex, code } = await patientWithToken();
+    expect(await verifyHotpForUser(user.id, code(0))).toEqual({ ok: true });
+    const { releaseToken } = await import("@/lib/factors/hotp/tokens");
+    expect(await releaseToken(consoleActor, s, "lost", "reported lost by phone")).toEqual({ ok: true });
+    const kinds = (await getDb().outboxMessage.findMany({ where: { userId: user.id }, orderBy: { createdAt: "asc" } })).map((m) => m.kind);
+    expect(kinds).toEqual(["keyfob-assigned", "keyfob-proven", "keyfob-removed"]);
+    const bodies = await getDb().outboxMessage.findMany({ where: { userId: user.id }, select: { body: true, subject: true } });
+    expect(JSON.stringify(bodies)).not.toContain(hex);
+  });
+});

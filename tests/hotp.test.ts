@@ -103,3 +103,23 @@ describe("keyfob sign-in", () => {
     expect((await getDb().user.findUniqueOrThrow({ where: { id: user.id } })).enrolledAt).toBeNull();
   });
 });
+
+describe("a patient with both an app and a keyfob", () => {
+  it("signs in with either, each code once, wrong codes counted once per attempt", async () => {
+    const { enrolledPatient } = await import("./support/users");
+    const { oathtoolCode } = await import("./support/otp");
+    const { importedToken, consoleActor } = await import("./support/hotp");
+    const { assignToken } = await import("@/lib/factors/hotp/tokens");
+    const { user, secret, now } = await enrolledPatient();
+    const token = await importedToken();
+    expect(await assignToken(consoleActor, token.serial, user.email, "spare for when the phone is flat")).toEqual({ ok: true });
+    expect(await signIn(user.id, token.code(0))).toEqual({ ok: true, method: "keyfob" });
+    const appCode = oathtoolCode(secret, now + 30);
+    const viaApp = await passSecondFactor({ userId: user.id, purpose: "sign-in", code: appCode, ip: ip() });
+    // The next 30-second step's code: within the accepted ±1 step for the few seconds this test runs.
+    expect(viaApp).toEqual({ ok: true, method: "totp" });
+    expect(keyOf(await signIn(user.id, token.code(0)))).toBe("keyfobUsed");
+    const limit = await getDb().rateLimit.findUniqueOrThrow({ where: { key: `code:account:${user.id}` } });
+    expect(limit.count).toBe(1);
+  });
+});

@@ -77,7 +77,7 @@ describe("setting up a phone", () => {
     // The code belongs to this setup's browser only.
     expect(key(await passSecondFactor({ userId: user.id, purpose: "enroll", code, ip: ip(), keyOwnerId: challenge() }))).not.toBe("ok");
     expect(await passSecondFactor({ userId: user.id, purpose: "enroll", code, ip: ip(), keyOwnerId: setup })).toEqual({ ok: true, method: "phone" });
-    expect(await factorsOf(user.id)).toEqual([{ kind: "phone", label: `Phone ending ${number.e164.slice(-2)} (text or call)`, state: "in use" }]);
+    expect(await factorsOf(user.id)).toEqual([{ kind: "phone", label: `Phone ending ${number.e164.slice(-2)} (text or call)`, state: "in use", firstUse: false }]);
     const account = await getDb().user.findUniqueOrThrow({ where: { id: user.id }, select: { enrolledAt: true } });
     expect(account.enrolledAt).not.toBeNull();
   });

@@ -25,19 +25,20 @@ export type SignInCodeResult = { ok: true; method: SecondFactor["method"] } | { 
  * already counted the attempt once, whichever factor it ends up matching. When none matches, the
  * most specific answer wins ("already used", "press again", a clock hint), else the first factor's.
  */
-export async function checkSignInCode(userId: string, code: string, context: CheckContext = {}): Promise<SignInCodeResult> {
+export async function checkSignInCode(userId: string, code: string, context: CheckContext = { ip: null }): Promise<SignInCodeResult> {
   const held = await Promise.all(FACTORS.map(async (factor) => ((await factor.describe(userId)) ? factor : null)));
   const factors = held.filter((factor): factor is SecondFactor => factor !== null);
   // With nothing set up, the app's own check says why (a reset that raced this sign-in).
   if (factors.length === 0) factors.push(totpFactor);
+  let specific: string | null = null;
   let fallback: string | null = null;
   for (const factor of factors) {
     const result = await factor.check(userId, code, context);
     if (result.ok) return { ok: true, method: factor.method };
-    if (!result.plainWrong) return { ok: false, message: result.message };
+    if (!result.plainWrong) specific ??= result.message;
     fallback ??= result.message;
   }
-  return { ok: false, message: fallback! };
+  return { ok: false, message: specific ?? fallback! };
 }
 
 /** The writes that take every factor's hold on the account away, for a reset's transaction. */

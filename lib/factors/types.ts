@@ -10,10 +10,11 @@ export type FactorKind = "totp" | "hotp" | "phone";
 /** Outcome of one code. `plainWrong`: nothing specific to say, so another factor may still match. */
 export type FactorCheck = { ok: true } | { ok: false; message: string; plainWrong: boolean };
 
-/** Where the code is entered: codes sent for one sign-in are bound to its challenge. */
-export type CheckContext = { challengeId?: string };
+/** Where the code is entered: the address (for the keyfob's notices), and the sign-in's challenge (codes sent by text or call are bound to it). */
+export type CheckContext = { ip: string | null; challengeId?: string };
 
-export type FactorSummary = { kind: FactorKind; label: string; state: string };
+/** `firstUse`: not proven yet, so the next accepted code completes its setup (recovery codes follow). */
+export type FactorSummary = { kind: FactorKind; label: string; state: string; firstUse: boolean };
 
 export interface SecondFactor {
   kind: FactorKind;
@@ -22,7 +23,7 @@ export interface SecondFactor {
   /** Whether this account can sign in with this factor now (confirmed, or waiting for its first code). */
   describe(userId: string): Promise<FactorSummary | null>;
   /** Compares a sign-in code and, on success, records it as used (atomically). */
-  check(userId: string, code: string, context?: CheckContext): Promise<FactorCheck>;
+  check(userId: string, code: string, context: CheckContext): Promise<FactorCheck>;
   /** The writes that take this factor away from the account, for a reset's single transaction. */
   remove(userId: string): Prisma.PrismaPromise<unknown>[];
 }

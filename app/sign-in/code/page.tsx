@@ -22,8 +22,12 @@ export default async function CodeStepPage({ searchParams }: Props) {
   if (!challenge) redirect(await signInAgainPath());
   if (challenge.purpose === "enroll") redirect("/enroll");
   const { error, recovery, phone: phoneNotice } = await searchParams;
+  const factors = await factorsOf(challenge.userId);
+  const kinds = factors.map((factor) => factor.kind);
+  // A keyfob's first code finishes its setup: the recovery codes come next, as after an app's setup.
+  const firstUse = factors.some((factor) => factor.firstUse);
   const phone = await signInPhoneOf(challenge.userId);
-  const onlyPhone = phone !== null && (await factorsOf(challenge.userId)).length === 1;
+  const onlyPhone = phone !== null && factors.length === 1;
   const notice = typeof phoneNotice === "string" && phone ? renderMessage(phoneNotice).text : null;
   return (
     <section className="card">
@@ -31,9 +35,13 @@ export default async function CodeStepPage({ searchParams }: Props) {
       <p className="muted">
         {onlyPhone
           ? `Step 2 of 2: the 6-digit code we sent to your phone ending ${phone.last}.`
-          : phone
-            ? `Step 2 of 2: the 6-digit code from your authenticator app, or one we send to your phone ending ${phone.last}.`
-            : "Step 2 of 2: the 6-digit code from your authenticator app."}
+          : kinds.includes("hotp")
+            ? kinds.includes("totp")
+              ? "Step 2 of 2: the code from your authenticator app, or press your keyfob's button once and type the code it shows."
+              : "Step 2 of 2: press your keyfob's button once and type the code it shows."
+            : phone
+              ? `Step 2 of 2: the 6-digit code from your authenticator app, or one we send to your phone ending ${phone.last}.`
+              : "Step 2 of 2: the 6-digit code from your authenticator app."}
       </p>
       {notice && (
         <p className="notice" role="status" data-testid="phone-notice">
@@ -43,7 +51,7 @@ export default async function CodeStepPage({ searchParams }: Props) {
       <CodeForm
         issuer={getConfig().issuer}
         submitLabel="Sign in"
-        onSuccessPath="/"
+        onSuccessPath={firstUse ? "/account/recovery-codes" : "/"}
         csrfToken={await readCsrfToken()}
         initialError={typeof error === "string" ? error : undefined}
         initialRecovery={recovery === "1"}

@@ -17,10 +17,10 @@ export const hotpFactor: SecondFactor = {
   async describe(userId) {
     const token = await tokenOf(userId);
     if (!token) return null;
-    return { kind: "hotp", label: `Keyfob ${token.serial}`, state: token.state === "active" ? "in use" : "waiting for its first code" };
+    return { kind: "hotp", label: `Keyfob ${token.serial}`, state: token.state === "active" ? "in use" : "waiting for its first code", firstUse: token.state === "assigned" };
   },
-  async check(userId, code) {
-    const result = await verifyHotpForUser(userId, code);
+  async check(userId, code, { ip }) {
+    const result = await verifyHotpForUser(userId, code, new Date(), ip);
     if (result.ok) return result;
     return { ok: false, message: failures[result.reason], plainWrong: result.reason === "wrong" };
   },

@@ -5,7 +5,10 @@ import { auditEntryCreate, type Actor } from "@/lib/audit";
 import { getConfig } from "@/lib/config";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
 import { getDb } from "@/lib/db";
-import type { EventType } from "@/lib/security-events";
+import { noticeFor } from "@/lib/messaging/notices";
+import { outboxData } from "@/lib/messaging/outbox";
+import { wakeDeliveryWorker } from "@/lib/messaging/worker";
+import { recordEvent, type EventType } from "@/lib/security-events";
 import { setupDeadlineFrom } from "@/lib/users";
 import { findCounter } from "./codes";
 import { parseTokenFile, type ImportProblem } from "./import";
@@ -122,6 +125,8 @@ export async function assignToken(actor: Actor, serialInput: string, patientEmai
   if (patient.role !== "patient") return { ok: false, message: "Keyfobs are for patients only." };
   if (patient.id === actor.id) return { ok: false, message: "You can't assign a keyfob to yourself." };
   const now = new Date();
+  // The patient is told by email, in the same transaction as the assignment.
+  const notice = await noticeFor("keyfob-assigned", patient.id, actor.ip, serial, now);
   try {
     const outcome = await db.$transaction(async (tx) => {
       const claimed = await tx.hardwareToken.updateMany({
@@ -132,9 +137,11 @@ export async function assignToken(actor: Actor, serialInput: string, patientEmai
       if (!patient.enrolledAt) await tx.user.update({ where: { id: patient.id }, data: { setupDeadline: setupDeadlineFrom(now) } });
       await tx.securityEvent.create({ data: { type: "keyfob-assigned" satisfies EventType, userId: patient.id, ip: actor.ip, detail: serial } });
       await tx.auditEntry.create({ data: auditData(actor, "token-assigned", patient, `${serial}: ${reason}`) });
+      if (notice) await tx.outboxMessage.create({ data: outboxData(notice), select: { id: true } });
       return "done";
     });
     if (outcome === "lost") return { ok: false, message: `Keyfob ${serial} was just assigned elsewhere.` };
+    wakeDeliveryWorker();
   } catch (error) {
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
       return { ok: false, message: "This patient already has a keyfob: unassign it or mark it lost first." };
@@ -161,6 +168,8 @@ export async function releaseToken(actor: Actor, serialInput: string, to: "free"
   if (to === "free" && token.state === "lost") return { ok: false, message: `Keyfob ${serial} was marked lost; it can't be handed out again.` };
   const holder = token.user;
   const now = new Date();
+  const eventType: EventType = to === "lost" ? "keyfob-lost" : "keyfob-removed";
+  const notice = holder ? await noticeFor(eventType, holder.id, actor.ip, serial, now) : null;
   await db.$transaction(async (tx) => {
     await tx.hardwareToken.update({
       where: { id: token.id },
@@ -171,10 +180,12 @@ export async function releaseToken(actor: Actor, serialInput: string, to: "free"
         await tx.user.updateMany({ where: { id: holder.id, totpSecret: null }, data: { enrolledAt: null, setupDeadline: setupDeadlineFrom(now), recoveryCodesIssuedAt: null } });
         await tx.recoveryCode.deleteMany({ where: { userId: holder.id } });
       }
-      await tx.securityEvent.create({ data: { type: (to === "lost" ? "keyfob-lost" : "keyfob-removed") satisfies EventType, userId: holder.id, ip: actor.ip, detail: serial } });
+      await tx.securityEvent.create({ data: { type: eventType, userId: holder.id, ip: actor.ip, detail: serial } });
+      if (notice) await tx.outboxMessage.create({ data: outboxData(notice), select: { id: true } });
     }
     await tx.auditEntry.create({ data: auditData(actor, to === "lost" ? "token-lost" : "token-unassigned", holder, `${serial}: ${reason}`) });
   });
+  if (notice) wakeDeliveryWorker();
   return { ok: true };
 }
 
@@ -195,7 +206,7 @@ export type HotpCheck = { ok: true } | { ok: false; reason: "wrong" | "used" | "
  * ahead (up to RESYNC_WINDOW) is remembered and the patient is asked to press again: when the
  * next code directly follows it, the counter moves there and the sign-in succeeds.
  */
-export async function verifyHotpForUser(userId: string, code: string, now = new Date()): Promise<HotpCheck> {
+export async function verifyHotpForUser(userId: string, code: string, now = new Date(), ip: string | null = null): Promise<HotpCheck> {
   const db = getDb();
   const token = await db.hardwareToken.findUnique({
     where: { userId },
@@ -206,13 +217,13 @@ export async function verifyHotpForUser(userId: string, code: string, now = new 
   const key = openSecret(token.id, token.secret);
 
   const near = findCounter(key, code, token.digits, token.counter, token.counter + LOOK_AHEAD);
-  if (near !== null) return (await advance(token.id, userId, near, now)) ? { ok: true } : { ok: false, reason: "used" };
+  if (near !== null) return (await advance(token.id, userId, ip, near, now)) ? { ok: true } : { ok: false, reason: "used" };
 
   const far = findCounter(key, code, token.digits, token.counter + LOOK_AHEAD, token.counter + RESYNC_WINDOW);
   if (far !== null) {
     const pending = token.resyncCounter !== null && token.resyncUntil !== null && token.resyncUntil > now;
     if (pending && far === token.resyncCounter! + 1) {
-      return (await advance(token.id, userId, far, now, token.resyncCounter!)) ? { ok: true } : { ok: false, reason: "used" };
+      return (await advance(token.id, userId, ip, far, now, token.resyncCounter!)) ? { ok: true } : { ok: false, reason: "used" };
     }
     await db.hardwareToken.updateMany({
       where: { id: token.id, counter: token.counter },
@@ -229,22 +240,23 @@ export async function verifyHotpForUser(userId: string, code: string, now = new 
  * on a keyfob's first code, marks it proven and the account as having a second factor.
  * `resyncFrom`: the first code of a resynchronisation, which must still be the one on record.
  */
-async function advance(tokenId: string, userId: string, matched: number, now: Date, resyncFrom?: number): Promise<boolean> {
+async function advance(tokenId: string, userId: string, ip: string | null, matched: number, now: Date, resyncFrom?: number): Promise<boolean> {
   const db = getDb();
-  return db.$transaction(async (tx) => {
+  const outcome = await db.$transaction(async (tx) => {
     const moved = await tx.hardwareToken.updateMany({
       where: { id: tokenId, userId, counter: { lte: matched }, state: { in: ["assigned", "active"] }, ...(resyncFrom !== undefined ? { resyncCounter: resyncFrom } : {}) },
       data: { counter: matched + 1, resyncCounter: null, resyncUntil: null },
     });
-    if (moved.count !== 1) return false;
+    if (moved.count !== 1) return "used" as const;
     const proven = await tx.hardwareToken.updateMany({ where: { id: tokenId, state: "assigned" }, data: { state: "active", provenAt: now } });
-    if (proven.count === 1) {
-      await tx.user.updateMany({
-        where: { id: userId, enrolledAt: null },
-        data: { enrolledAt: now, setupDeadline: null, recoveryCodesIssuedAt: null, enrollmentResetAt: null, enrollmentResetReason: null },
-      });
-      await tx.securityEvent.create({ data: { type: "keyfob-proven" satisfies EventType, userId, ip: null } });
-    }
-    return true;
+    if (proven.count !== 1) return "accepted" as const;
+    await tx.user.updateMany({
+      where: { id: userId, enrolledAt: null },
+      data: { enrolledAt: now, setupDeadline: null, recoveryCodesIssuedAt: null, enrollmentResetAt: null, enrollmentResetReason: null },
+    });
+    return "proven" as const;
   });
+  // The activity entry and the patient's email, once the keyfob is theirs for sure.
+  if (outcome === "proven") await recordEvent("keyfob-proven", userId, ip);
+  return outcome !== "used";
 }

@@ -17,7 +17,7 @@ export const phoneFactor: SecondFactor = {
   method: "phone",
   async describe(userId) {
     const phone = await signInPhoneOf(userId);
-    return phone ? { kind: "phone", label: `Phone ending ${phone.last} (text or call)`, state: "in use" } : null;
+    return phone ? { kind: "phone", label: `Phone ending ${phone.last} (text or call)`, state: "in use", firstUse: false } : null;
   },
   async check(userId, code, context) {
     if (code.length !== 6 || !context?.challengeId) return { ok: false, message: "phoneCodeWrong", plainWrong: true };

@@ -30,7 +30,7 @@ export const totpFactor: SecondFactor = {
   method: "totp",
   async describe(userId) {
     const user = await getDb().user.findUnique({ where: { id: userId }, select: { totpSecret: true, enrolledAt: true } });
-    return user?.totpSecret && user.enrolledAt ? { kind: "totp", label: "Authenticator app", state: "in use" } : null;
+    return user?.totpSecret && user.enrolledAt ? { kind: "totp", label: "Authenticator app", state: "in use", firstUse: false } : null;
   },
   async check(userId, code) {
     // A keyfob's longer code is never an app code (and must not match on its first six digits).
