@@ -69,15 +69,18 @@ export async function passSecondFactor(input: {
     if (used.ok) success = { ok: true, method: "recovery-code", remainingRecoveryCodes: used.remaining };
     failure = "recoveryWrong";
   } else {
-    if (purpose === "enroll" && input.keyOwnerId && (await phoneSetupUnderway(userId, input.keyOwnerId))) {
-      const result = await confirmPhone(userId, input.keyOwnerId, totp!, ip);
-      if (result.ok) success = { ok: true, method: "phone" };
-      failure = result.ok ? "" : phoneSetupFailures[result.reason];
+    // A phone whose code is out for this setup is tried first; a code it does not know may still be
+    // the app's (the patient went back to the QR code), within the same single counted attempt.
+    const phone = purpose === "enroll" && input.keyOwnerId && (await phoneSetupUnderway(userId, input.keyOwnerId)) ? await confirmPhone(userId, input.keyOwnerId, totp!, ip) : null;
+    if (phone && (phone.ok || phone.reason !== "wrong")) {
+      if (phone.ok) success = { ok: true, method: "phone" };
+      failure = phone.ok ? "" : phoneSetupFailures[phone.reason];
     } else if (enrolling) {
       const owner = { userId, ownerId: input.keyOwnerId ?? "", kind: purpose === "enroll" ? ("first" as const) : ("new-phone" as const) };
       const result = await confirmEnrollment(owner, totp!, undefined, input.keepSessionId);
       if (result.ok) success = { ok: true, method: "totp" };
-      failure = result.ok ? "" : totpFailure(result);
+      const plain = !result.ok && (result.reason === "not-enrolling" || (result.reason === "wrong" && result.driftSteps === undefined));
+      failure = result.ok ? "" : phone && plain ? "phoneCodeWrong" : totpFailure(result);
     } else {
       const result = await checkSignInCode(userId, totp!, { ip, challengeId: input.keyOwnerId });
       if (result.ok) success = { ok: true, method: result.method };

@@ -16,7 +16,9 @@ import { createPhoneChannels } from "@/lib/messaging/phone";
 import { deliverDue } from "@/lib/messaging/worker";
 import { passSecondFactor } from "@/lib/second-factor";
 import { lastPhoneMessage, uniqueMobile } from "./support/phone";
-import { newPatient, uniqueEmail } from "./support/users";
+import { oathtoolCode } from "./support/otp";
+import { newPatient, setupOwner, uniqueEmail } from "./support/users";
+import { getOrCreatePendingEnrollment } from "@/lib/two-factor";
 
 const ip = () => `203.0.113.${Math.floor(Math.random() * 250)}-${randomUUID()}`;
 const challenge = () => randomUUID().replace(/-/g, "");
@@ -80,6 +82,22 @@ describe("setting up a phone", () => {
     expect(await factorsOf(user.id)).toEqual([{ kind: "phone", label: `Phone ending ${number.e164.slice(-2)} (text or call)`, state: "in use", firstUse: false }]);
     const account = await getDb().user.findUniqueOrThrow({ where: { id: user.id }, select: { enrolledAt: true } });
     expect(account.enrolledAt).not.toBeNull();
+  });
+});
+
+describe("changing one's mind during setup", () => {
+  it("still takes the app's code after a code was texted for the same setup", async () => {
+    const user = await newPatient();
+    const owner = setupOwner(user.id);
+    const { secret } = (await getOrCreatePendingEnrollment(owner))!;
+    const number = uniqueMobile();
+    await startPhoneSetup({ userId: user.id, challengeId: owner.ownerId, number: number.typed, channel: "sms", ip: ip() });
+    const texted = await lastPhoneMessage(number.e164);
+    const appCode = oathtoolCode(secret, Date.now() / 1000);
+    if (appCode === texted.code) return;
+    expect(await passSecondFactor({ userId: user.id, purpose: "enroll", code: appCode, ip: ip(), keyOwnerId: owner.ownerId })).toEqual({ ok: true, method: "totp" });
+    // The phone never became a factor.
+    expect((await factorsOf(user.id)).map((factor) => factor.kind)).toEqual(["totp"]);
   });
 });
 

@@ -1,5 +1,5 @@
 import "server-only";
-import * as plivo from "plivo";
+import type * as Plivo from "plivo";
 import { getConfig } from "../config";
 import { createToken, hashToken } from "../crypto";
 import { getDb } from "../db";
@@ -30,14 +30,21 @@ function describe(error: unknown): Error {
  * (app/api/voice/answer), which is unguessable (a 256-bit token, stored hashed) and works once.
  */
 export function createPlivoChannels(settings: PlivoSettings, endpoints: PlivoEndpoints = {}): { sms: Channel; voice: Channel } {
-  const client = new plivo.Client(settings.authId, settings.authToken, {
-    ...(endpoints.url ? { url: endpoints.url } : {}),
-    ...(endpoints.proxy ? { proxy: endpoints.proxy } : {}),
-  });
+  // The SDK is large: loaded at the first message, not by every process that imports the outbox (the console).
+  let loaded: Promise<Plivo.Client> | undefined;
+  const sdk = () =>
+    (loaded ??= import("plivo").then(
+      (plivo) =>
+        new plivo.Client(settings.authId, settings.authToken, {
+          ...(endpoints.url ? { url: endpoints.url } : {}),
+          ...(endpoints.proxy ? { proxy: endpoints.proxy } : {}),
+        }),
+    ));
   return {
     sms: {
       name: "sms",
       async send(message) {
+        const client = await sdk();
         await client.messages.create(settings.from, message.recipient, message.text).catch((error: unknown) => {
           throw describe(error);
         });
@@ -46,6 +53,7 @@ export function createPlivoChannels(settings: PlivoSettings, endpoints: PlivoEnd
     voice: {
       name: "voice",
       async send(message) {
+        const client = await sdk();
         const token = createToken();
         await getDb().voiceAnswer.create({ data: { tokenHash: hashToken(token), messageId: message.id, expiresAt: new Date(Date.now() + ANSWER_TTL_MS) } });
         const answerUrl = new URL(`/api/voice/answer/${token}`, getConfig().appUrl).toString();
@@ -70,6 +78,7 @@ export async function answerCall(token: string, now = new Date()): Promise<strin
   const answer = await db.voiceAnswer.findUnique({ where: { tokenHash }, select: { messageId: true } });
   const message = answer && (await db.outboxMessage.findUnique({ where: { id: answer.messageId }, select: { messageId: true, body: true, channel: true } }));
   if (!message || message.channel !== "voice") return null;
+  const plivo = await import("plivo");
   // The SDK types Response as a plain function; it is a constructor.
   const response = new (plivo.Response as unknown as new () => { addSpeak(text: string, attributes: object): unknown; toXML(): string })();
   response.addSpeak(openBody(message.messageId, message.body).text, { language: "en-GB" });

@@ -1,5 +1,5 @@
 import "server-only";
-import twilio from "twilio";
+import type Twilio from "twilio";
 import { PermanentDeliveryError, type Channel } from "./channel";
 
 export type TwilioSettings = { accountSid: string; authToken: string; from: string };
@@ -21,12 +21,19 @@ function describe(error: unknown): Error {
  * official SDK. `baseUrl` points the SDK's api.twilio.com at another host (tests only).
  */
 export function createTwilioChannels(settings: TwilioSettings, baseUrl?: string): { sms: Channel; voice: Channel } {
-  const client = twilio(settings.accountSid, settings.authToken, { autoRetry: false });
-  if (baseUrl) client.api.baseUrl = baseUrl;
+  // The SDK is large: loaded at the first message, not by every process that imports the outbox (the console).
+  let loaded: Promise<{ twilio: typeof Twilio; client: ReturnType<typeof Twilio> }> | undefined;
+  const sdk = () =>
+    (loaded ??= import("twilio").then(({ default: twilio }) => {
+      const client = twilio(settings.accountSid, settings.authToken, { autoRetry: false });
+      if (baseUrl) client.api.baseUrl = baseUrl;
+      return { twilio, client };
+    }));
   return {
     sms: {
       name: "sms",
       async send(message) {
+        const { client } = await sdk();
         await client.messages.create({ to: message.recipient, from: settings.from, body: message.text }).catch((error: unknown) => {
           throw describe(error);
         });
@@ -35,6 +42,7 @@ export function createTwilioChannels(settings: TwilioSettings, baseUrl?: string)
     voice: {
       name: "voice",
       async send(message) {
+        const { twilio, client } = await sdk();
         const response = new twilio.twiml.VoiceResponse();
         response.say({ language: "en-GB" }, message.text);
         await client.calls.create({ to: message.recipient, from: settings.from, twiml: response.toString() }).catch((error: unknown) => {
