@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
-import { isSupportedCountry, type CountryCode } from "libphonenumber-js/max";
+import { isSupportedCountry, type CountryCode } from "libphonenumber-js/min";
 import { z } from "zod";
 
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.db";

@@ -3,7 +3,6 @@ import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { recordEvent } from "@/lib/security-events";
 import { checkPhoneCode, sendPhoneCode, type PhoneChannel, type PhoneCodeResult, type SendResult } from "./codes";
-import { parsePhone } from "./numbers";
 
 export type PhoneSummary = { e164: string; last: string; lineType: string; state: "pending" | "active" };
 
@@ -27,6 +26,8 @@ export async function signInPhoneOf(userId: string): Promise<PhoneSummary | null
 export async function startPhoneSetup(input: { userId: string; challengeId: string; number: unknown; channel: PhoneChannel; ip: string }): Promise<SendResult> {
   const config = getConfig().phone;
   if (config.codes === "off") return { ok: false, message: "phoneCodesOff" };
+  // The full numbering metadata is large: loaded when a number is typed, not by every process.
+  const { parsePhone } = await import("./numbers");
   const parsed = parsePhone(input.number, config);
   if (!parsed.ok) return parsed;
   const db = getDb();
