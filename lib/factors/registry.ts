@@ -1,4 +1,5 @@
 import "server-only";
+import type { MessageKey } from "../messages";
 import { hotpFactor } from "./hotp";
 import { phoneFactor } from "./phone";
 import { totpFactor } from "./totp";
@@ -23,22 +24,20 @@ export type SignInCodeResult = { ok: true; method: SecondFactor["method"] } | { 
 /**
  * A sign-in code against each factor the account holds. The caller (lib/second-factor.ts) has
  * already counted the attempt once, whichever factor it ends up matching. When none matches, the
- * most specific answer wins ("already used", "press again", a clock hint), else the first factor's.
+ * most specific answer wins ("already used", "press again", a clock hint), else the first factor's;
+ * with no factor at all the sign-in has been overtaken (say, by a reset) and starts again.
  */
 export async function checkSignInCode(userId: string, code: string, context: CheckContext = { ip: null }): Promise<SignInCodeResult> {
-  const held = await Promise.all(FACTORS.map(async (factor) => ((await factor.describe(userId)) ? factor : null)));
-  const factors = held.filter((factor): factor is SecondFactor => factor !== null);
-  // With nothing set up, the app's own check says why (a reset that raced this sign-in).
-  if (factors.length === 0) factors.push(totpFactor);
   let specific: string | null = null;
   let fallback: string | null = null;
-  for (const factor of factors) {
+  for (const factor of FACTORS) {
     const result = await factor.check(userId, code, context);
     if (result.ok) return { ok: true, method: factor.method };
+    if ("notHeld" in result) continue;
     if (!result.plainWrong) specific ??= result.message;
     fallback ??= result.message;
   }
-  return { ok: false, message: specific ?? fallback! };
+  return { ok: false, message: specific ?? fallback ?? ("challengeExpired" satisfies MessageKey) };
 }
 
 /** The writes that take every factor's hold on the account away, for a reset's transaction. */

@@ -7,8 +7,11 @@ import type { Prisma } from "@/generated/prisma/client";
  */
 export type FactorKind = "totp" | "hotp" | "phone";
 
-/** Outcome of one code. `plainWrong`: nothing specific to say, so another factor may still match. */
-export type FactorCheck = { ok: true } | { ok: false; message: string; plainWrong: boolean };
+/**
+ * Outcome of one code. `plainWrong`: nothing specific to say, so another factor may still match.
+ * `notHeld`: the account has no such factor (checking reads it anyway, so no separate lookup).
+ */
+export type FactorCheck = { ok: true } | { ok: false; message: string; plainWrong: boolean } | { ok: false; notHeld: true };
 
 /** Where the code is entered: the address (for the keyfob's notices), and the sign-in's challenge (codes sent by text or call are bound to it). */
 export type CheckContext = { ip: string | null; challengeId?: string };

@@ -1,7 +1,18 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { expect, test } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
+import { expect, test, type Page } from "@playwright/test";
 import { codeAt, enrolledAdmin, queryDb, saveRecoveryCodes, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
+
+/** WCAG 2.2 A/AA as axe checks it, in light and dark mode (as tests/e2e/a11y.spec.ts does for the other pages). */
+async function expectAccessible(page: Page, state: string) {
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
+    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `${state}, ${colorScheme}`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: null });
+}
 
 /** What the keyfob shows at its n-th press, computed by oathtool, not by the app's code. */
 const press = (hex: string, counter: number) => execFileSync("oathtool", ["--hotp", "-c", String(counter), hex], { encoding: "utf8" }).trim();
@@ -21,12 +32,14 @@ test("an admin imports a keyfob and assigns it; the patient signs in with it, a 
   await page.getByRole("button", { name: "Import keyfobs" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Nothing was imported. Line 3: the secret is too short" })).toBeVisible();
   expect(await page.content()).not.toContain(hex.slice(0, 8));
+  await expectAccessible(page, "keyfob import with errors");
   expect(queryDb(`SELECT serial FROM "HardwareToken" WHERE serial = ?`, serial)).toHaveLength(0);
 
   await page.getByLabel("Vendor file (CSV or PSKC)").setInputFiles({ name: "tokens.csv", mimeType: "text/csv", buffer: Buffer.from(`serial,secret,digits\n${serial},${hex},6\n`) });
   await page.getByRole("button", { name: "Import keyfobs" }).click();
   await expect(page.getByText("Imported 1 keyfob.")).toBeVisible();
   await expect(page.getByTestId("token-list").getByRole("row").filter({ hasText: serial })).toContainText("free");
+  await expectAccessible(page, "keyfob list");
   const [stored] = queryDb<{ secret: string }>(`SELECT secret FROM "HardwareToken" WHERE serial = ?`, serial);
   expect(stored!.secret).not.toContain(hex);
 
@@ -42,12 +55,14 @@ test("an admin imports a keyfob and assigns it; the patient signs in with it, a 
   await page.goto(`/admin?q=${encodeURIComponent(email)}`);
   await page.getByRole("link", { name: email }).click();
   await page.getByRole("link", { name: "Assign a keyfob…" }).click();
+  await expectAccessible(page, "keyfob assignment");
   await page.getByLabel("Keyfob serial number").fill(serial.toLowerCase());
   await page.getByLabel("Internal note (audit log only)").fill("No smartphone; ID checked at reception");
   await page.getByLabel("6-digit code").fill(codeAt(admin.secret, admin.enrolledAt + 30));
   await page.getByRole("button", { name: "Assign keyfob" }).click();
   await expect(page.getByText("The keyfob was assigned.")).toBeVisible();
   await expect(page.getByTestId("patient-keyfob")).toContainText("waiting for its first code");
+  await expectAccessible(page, "patient with a keyfob");
 
   // The patient's next sign-in asks for the keyfob's code; the first press proves it.
   await signInWithPassword(patientPage, email);

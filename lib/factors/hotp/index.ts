@@ -3,11 +3,10 @@ import type { MessageKey } from "@/lib/messages";
 import type { SecondFactor } from "../types";
 import { removeTokenAssignment, tokenOf, verifyHotpForUser } from "./tokens";
 
-const failures: Record<"wrong" | "used" | "press-again" | "not-assigned", MessageKey> = {
+const failures: Record<"wrong" | "used" | "press-again", MessageKey> = {
   wrong: "keyfobWrong",
   used: "keyfobUsed",
   "press-again": "keyfobPressAgain",
-  "not-assigned": "challengeExpired",
 };
 
 /** A keyfob (OATH HOTP) the clinic handed out: lib/factors/hotp/tokens.ts. */
@@ -22,6 +21,7 @@ export const hotpFactor: SecondFactor = {
   async check(userId, code, { ip }) {
     const result = await verifyHotpForUser(userId, code, new Date(), ip);
     if (result.ok) return result;
+    if (result.reason === "not-assigned") return { ok: false, notHeld: true };
     return { ok: false, message: failures[result.reason], plainWrong: result.reason === "wrong" };
   },
   remove: (userId) => [removeTokenAssignment(userId)],

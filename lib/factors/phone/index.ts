@@ -20,6 +20,7 @@ export const phoneFactor: SecondFactor = {
     return phone ? { kind: "phone", label: `Phone ending ${phone.last} (text or call)`, state: "in use", firstUse: false } : null;
   },
   async check(userId, code, context) {
+    if (!(await signInPhoneOf(userId))) return { ok: false, notHeld: true };
     if (code.length !== 6 || !context?.challengeId) return { ok: false, message: "phoneCodeWrong", plainWrong: true };
     const result = await checkPhoneCode(userId, context.challengeId, code);
     if (result.ok) return result;

@@ -34,9 +34,10 @@ export const totpFactor: SecondFactor = {
   },
   async check(userId, code) {
     // A keyfob's longer code is never an app code (and must not match on its first six digits).
-    if (code.length !== 6) return { ok: false, message: "codeWrong", plainWrong: true };
+    if (code.length !== 6) return (await totpFactor.describe(userId)) ? { ok: false, message: "codeWrong", plainWrong: true } : { ok: false, notHeld: true };
     const result = await verifyTotpForUser(userId, code);
     if (result.ok) return result;
+    if (result.reason === "not-enrolled") return { ok: false, notHeld: true };
     return { ok: false, message: totpFailure(result), plainWrong: result.reason === "wrong" && result.driftSteps === undefined };
   },
   // The reset itself (lib/admin.ts) retires the app's key; it keeps it to recognise old codes.
