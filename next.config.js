@@ -1,7 +1,7 @@
 // @ts-check
 
 /** Pages that show a TOTP key, recovery codes or take a code: never cached. The CSP comes from proxy.ts. */
-const SENSITIVE = ["/enroll", "/sign-in/:path*", "/sign-up", "/home", "/account/:path*", "/dev/:path*", "/reset-password", "/confirm-email"];
+const SENSITIVE = ["/enroll", "/enroll/phone", "/api/voice/:path*", "/sign-in/:path*", "/sign-up", "/home", "/account/:path*", "/dev/:path*", "/reset-password", "/confirm-email"];
 
 const securityHeaders = [
   { key: "X-Frame-Options", value: "DENY" },
@@ -15,7 +15,7 @@ const securityHeaders = [
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
-  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@node-rs/argon2"],
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "@node-rs/argon2", "twilio", "plivo"],
   async headers() {
     return [
       { source: "/:path*", headers: securityHeaders },

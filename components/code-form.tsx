@@ -20,6 +20,7 @@ export function CodeForm({
   initialError,
   initialRecovery = false,
   autoFocus = false,
+  codeHint,
 }: {
   submitLabel: string;
   onSuccessPath: string;
@@ -32,6 +33,8 @@ export function CodeForm({
   initialError?: string;
   initialRecovery?: boolean;
   autoFocus?: boolean;
+  /** Where the code comes from, when not from the authenticator app (a text message or call). */
+  codeHint?: string;
 }) {
   const initial = initialError ? renderMessage(initialError, { issuer }) : null;
   const [message, setMessage] = useState<string | null>(initial?.text ?? null);
@@ -78,7 +81,7 @@ export function CodeForm({
           </>
         )}
       </div>
-      <CodeInput recovery={recovery} invalid={Boolean(message)} issuer={issuer} autoFocus={autoFocus} />
+      <CodeInput recovery={recovery} invalid={Boolean(message)} issuer={issuer} autoFocus={autoFocus} hint={codeHint} />
       <button type="submit" disabled={pending} aria-disabled={pending}>
         {pending ? "Checking…" : submitLabel}
       </button>

@@ -3,7 +3,10 @@ import { cookies } from "next/headers";
 import { ensureCsrfCookie } from "./auth-csrf";
 import { createChallenge, findChallenge, revokeChallenge } from "./challenge";
 import { getConfig } from "./config";
-import { hasSignInFactor } from "./factors/registry";
+import { getClientIp } from "./client-ip";
+import { hashToken } from "./crypto";
+import { sendSignInCode } from "./factors/phone/phones";
+import { factorsOf, hasSignInFactor } from "./factors/registry";
 
 /** `__Host-` pins the cookie to this exact host over https; plain http (local use) cannot carry it. */
 function cookieName(): string {
@@ -38,9 +41,20 @@ export async function startSecondFactor(user: { id: string; enrolledAt: Date | n
   const purpose = user.enrolledAt || (await hasSignInFactor(user.id)) ? "sign-in" : "enroll";
   const { token, maxAge } = await createChallenge(user.id, purpose);
   await setChallengeCookie(token, maxAge);
+  if (purpose === "sign-in") await textCodeIfOnlyPhone(user.id, hashToken(token));
   // The code form posts to NextAuth even without JavaScript; it needs this to carry the CSRF token.
   await ensureCsrfCookie();
   return purpose === "sign-in" ? "/sign-in/code" : "/enroll";
+}
+
+/**
+ * A patient whose only factor is a phone gets the code texted straight away; one who also has an
+ * app or keyfob asks for it on the code step. A refused send (limits, cooldown) is shown there.
+ */
+async function textCodeIfOnlyPhone(userId: string, challengeId: string): Promise<void> {
+  const factors = await factorsOf(userId);
+  if (factors.length !== 1 || factors[0]!.kind !== "phone") return;
+  await sendSignInCode({ userId, challengeId, channel: "sms", ip: await getClientIp() });
 }
 
 /** The challenge this browser holds, if it is still good. */

@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { availableParallelism } from "node:os";
+import { isSupportedCountry, type CountryCode } from "libphonenumber-js/min";
 import { z } from "zod";
 
 export const DEFAULT_DATABASE_URL = "file:./prisma/dev.db";
@@ -129,6 +130,48 @@ const schema = z.object({
     .max(200, { error: "CLINIC_CONTACT must be at most 200 characters: a phone number and an address fit." })
     .refine((v) => !/[\p{Cc}<>]/u.test(v), { error: "CLINIC_CONTACT must be plain text on one line, such as \"Call reception on 01234 567890\"." })
     .default("Call the clinic's reception desk"),
+  PHONE_CODES: z
+    .enum(["off", "sms", "sms+voice"], { error: "PHONE_CODES must be off, sms or sms+voice: whether patients may get sign-in codes by text message (and by phone call)." })
+    .default("sms+voice"),
+  PHONE_DEFAULT_REGION: z
+    .string()
+    .trim()
+    .transform((v) => v.toUpperCase())
+    .refine((v) => isSupportedCountry(v), { error: "PHONE_DEFAULT_REGION must be a two-letter country code such as GB or US: the country of numbers typed without +." })
+    .default("GB"),
+  PHONE_COUNTRIES: z
+    .string()
+    .trim()
+    .transform((v) => v.split(",").map((part) => part.trim().toUpperCase()))
+    .refine((list) => list.length <= 50 && list.every((code) => isSupportedCountry(code)), {
+      error: "PHONE_COUNTRIES must be a comma-separated list of two-letter country codes such as GB,IE: numbers in other countries are refused.",
+    })
+    .optional(),
+  SMS_PROVIDER: z
+    .enum(["outbox", "twilio", "plivo"], { error: "SMS_PROVIDER must be outbox (texts and calls go to .outbox/ and the console), twilio or plivo." })
+    .default("outbox"),
+  TWILIO_ACCOUNT_SID: z
+    .string()
+    .trim()
+    .refine((v) => /^AC[0-9a-fA-F]{32}$/.test(v), { error: "TWILIO_ACCOUNT_SID must be your Twilio account SID: AC followed by 32 hexadecimal characters (Twilio Console, Account Info)." })
+    .optional(),
+  TWILIO_AUTH_TOKEN: z.string().trim().min(16, { error: "TWILIO_AUTH_TOKEN looks too short: copy the Auth Token from the Twilio Console." }).max(256, { error: "TWILIO_AUTH_TOKEN is too long." }).optional(),
+  TWILIO_FROM: z
+    .string()
+    .trim()
+    .refine((v) => /^\+[1-9][0-9]{6,14}$/.test(v), { error: "TWILIO_FROM must be your Twilio phone number in E.164 form, such as +441234567890." })
+    .optional(),
+  PLIVO_AUTH_ID: z
+    .string()
+    .trim()
+    .refine((v) => /^[A-Z0-9]{20}$/.test(v), { error: "PLIVO_AUTH_ID must be your Plivo Auth ID: 20 capital letters and digits (Plivo Console, Overview)." })
+    .optional(),
+  PLIVO_AUTH_TOKEN: z.string().trim().min(16, { error: "PLIVO_AUTH_TOKEN looks too short: copy the Auth Token from the Plivo Console." }).max(256, { error: "PLIVO_AUTH_TOKEN is too long." }).optional(),
+  PLIVO_FROM: z
+    .string()
+    .trim()
+    .refine((v) => /^\+[1-9][0-9]{6,14}$/.test(v), { error: "PLIVO_FROM must be your Plivo phone number in E.164 form, such as +441234567890." })
+    .optional(),
 });
 
 export type Limits = {
@@ -151,6 +194,20 @@ export type MailTransport =
 
 export type MailConfig = { transport: MailTransport; from: string; contact: string };
 
+/** Sign-in codes by text message or call (lib/factors/phone/). */
+export type PhoneConfig = {
+  codes: "off" | "sms" | "sms+voice";
+  defaultRegion: CountryCode;
+  /** Numbers outside these countries are refused: text and call fraud targets expensive destinations. */
+  countries: CountryCode[];
+  provider: PhoneProvider;
+};
+
+export type PhoneProvider =
+  | { kind: "outbox" }
+  | { kind: "twilio"; accountSid: string; authToken: string; from: string }
+  | { kind: "plivo"; authId: string; authToken: string; from: string };
+
 export type Config = {
   nodeEnv: "development" | "production" | "test";
   databaseUrl: string;
@@ -171,6 +228,7 @@ export type Config = {
   mail: MailConfig;
   /** After this long, a message claimed by a process that died mid-send is taken up by another. */
   outboxLeaseSeconds: number;
+  phone: PhoneConfig;
 };
 
 export type Clinic = {
@@ -245,6 +303,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     clinic: { timeZone: e.CLINIC_TIME_ZONE ?? serverTimeZone(), phone: e.CLINIC_PHONE ?? null, hours: e.CLINIC_HOURS ?? null },
     mail,
     outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
+    phone: {
+      codes: e.PHONE_CODES,
+      defaultRegion: e.PHONE_DEFAULT_REGION as CountryCode,
+      countries: (e.PHONE_COUNTRIES ?? [e.PHONE_DEFAULT_REGION]) as CountryCode[],
+      provider: phoneProvider(e),
+    },
   };
 }
 
@@ -277,6 +341,21 @@ function mailConfig(e: z.infer<typeof schema>, loopback: boolean): MailConfig {
     from: e.MAIL_FROM ?? `"${e.TOTP_ISSUER.replace(/["\\]/g, "")}" <no-reply@localhost>`,
     contact,
   };
+}
+
+/** The provider's credentials and sender number, all required once it is chosen. */
+function phoneProvider(e: z.infer<typeof schema>): PhoneProvider {
+  if (e.SMS_PROVIDER === "twilio") {
+    const missing = (["TWILIO_ACCOUNT_SID", "TWILIO_AUTH_TOKEN", "TWILIO_FROM"] as const).filter((name) => !e[name]);
+    if (missing.length) throw new ConfigError([`SMS_PROVIDER is twilio but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set: copy them from the Twilio Console.`]);
+    return { kind: "twilio", accountSid: e.TWILIO_ACCOUNT_SID!, authToken: e.TWILIO_AUTH_TOKEN!, from: e.TWILIO_FROM! };
+  }
+  if (e.SMS_PROVIDER === "plivo") {
+    const missing = (["PLIVO_AUTH_ID", "PLIVO_AUTH_TOKEN", "PLIVO_FROM"] as const).filter((name) => !e[name]);
+    if (missing.length) throw new ConfigError([`SMS_PROVIDER is plivo but ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} not set: copy them from the Plivo Console.`]);
+    return { kind: "plivo", authId: e.PLIVO_AUTH_ID!, authToken: e.PLIVO_AUTH_TOKEN!, from: e.PLIVO_FROM! };
+  }
+  return { kind: "outbox" };
 }
 
 const serverSchema = z.object({

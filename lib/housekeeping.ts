@@ -1,18 +1,22 @@
 import "server-only";
 import { pruneExpiredChallenges } from "./challenge";
 import { getDb } from "./db";
+import { pruneExpiredPhoneCodes } from "./factors/phone/codes";
+import { pruneVoiceAnswers } from "./messaging/plivo";
 import { logError } from "./log";
 import { pruneRateLimits } from "./rate-limit";
 
 const EVERY_MS = 10 * 60 * 1000;
 
 /** Deletes what no request needs any more. Safe to run from every server process at once. */
-export async function runHousekeeping(now = new Date()): Promise<{ rateLimits: number; challenges: number; setupKeys: number }> {
+export async function runHousekeeping(now = new Date()): Promise<{ rateLimits: number; challenges: number; setupKeys: number; phoneCodes: number; voiceAnswers: number }> {
   return {
     rateLimits: await pruneRateLimits(now),
     challenges: await pruneExpiredChallenges(now),
     // Setup keys nobody confirmed in time (their challenge or session is gone or expired too).
     setupKeys: (await getDb().enrollmentKey.deleteMany({ where: { expiresAt: { lt: now } } })).count,
+    phoneCodes: await pruneExpiredPhoneCodes(now),
+    voiceAnswers: await pruneVoiceAnswers(now),
   };
 }
 

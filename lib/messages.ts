@@ -44,6 +44,18 @@ export const messages = {
   confirmEmailFirst: "Please confirm your email address first. We've sent you a new link: follow it to go on to setting up your authenticator app.",
   confirmLinkInvalid: "This confirmation link has expired or was already used. Sign in with your email and password to get a new one.",
   newPhoneDone: "Your authenticator app now works on your new phone. The old phone's codes no longer work.",
+  phoneInvalid: "Enter your phone number, like 07700 900123, or with the country code, like +44 7700 900123.",
+  phoneCountryRefused: "We can only send codes to phone numbers in {countries}. Please use another number, or set up an authenticator app.",
+  phoneNotPersonal: "That looks like a premium-rate, free or service number. Enter your own mobile or home phone number.",
+  phoneCodesOff: "This clinic doesn't send codes by text message or phone call. Please set up an authenticator app.",
+  phoneCallOff: "This clinic doesn't place phone calls with codes. Please use the code we texted you.",
+  phoneCodeWrong: "That code didn't work. Check the newest text message or call from us, and type its 6 digits.",
+  phoneCodeUsed: "That code was already used. Ask for a new code below.",
+  phoneCodeExpired: "That code has expired (codes work for 5 minutes). Ask for a new code below.",
+  phoneResendWait: "We've just sent a code. You can ask for another one in {seconds} seconds.",
+  phoneSendLimit: "We've sent several codes already. For your safety, please try again in {minutes}, or use a recovery code.",
+  phoneCodeSent: "We've sent a code by text message to your phone ending {last}. It works for 5 minutes.",
+  phoneCallPlaced: "We're calling your phone ending {last}. The call reads your code twice.",
 } as const;
 
 export type MessageKey = keyof typeof messages;
@@ -69,6 +81,10 @@ export function renderMessage(encoded: string | null | undefined, context: { iss
   const number = Number(param);
   let text: string = messages[key];
   if (key === "locked" || key === "tooManyAttempts" || key === "tooManyResetLinks") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
+  if (key === "phoneSendLimit") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
+  if (key === "phoneResendWait") text = text.replace("{seconds}", String(Number.isFinite(number) && number > 0 ? Math.ceil(number) : 30));
+  if (key === "phoneCodeSent" || key === "phoneCallPlaced") text = text.replace("{last}", /^\d{2}$/.test(param) ? param : "on file");
+  if (key === "phoneCountryRefused") text = text.replace("{countries}", /^[A-Z]{2}(,[A-Z]{2})*$/.test(param) ? param.split(",").join(", ") : "the clinic's country");
   if (key === "clockDrift") {
     text = text
       .replace("{minutes}", minutesText(Math.abs(Number.isFinite(number) ? number : 1)))
@@ -77,7 +93,7 @@ export function renderMessage(encoded: string | null | undefined, context: { iss
   return { key, text };
 }
 
-export function encodeMessage(key: MessageKey, param?: number): string {
+export function encodeMessage(key: MessageKey, param?: number | string): string {
   return param === undefined ? key : `${key}:${param}`;
 }
 

@@ -36,6 +36,16 @@ export function policies() {
     ipPassword: { prefix: "password:ip", ...ipWindow },
     ipCode: { prefix: "code:ip", ...ipWindow },
     ipSignUp: { prefix: "sign-up:ip", max: limits.signUpsPerIpPerHour, windowSeconds: 60 * 60, lockMinutes: [60] },
+    /**
+     * Codes sent by text or call cost the clinic money and are the target of SMS pumping and toll
+     * fraud: a short and a daily budget per account and per number, and an hourly one per address.
+     */
+    phoneSendAccount: { prefix: "phone-send:account", max: 3, windowSeconds: 15 * 60, lockMinutes: [15] },
+    phoneSendAccountDay: { prefix: "phone-send:account-day", max: 10, windowSeconds: 24 * 60 * 60, lockMinutes: [24 * 60] },
+    phoneSendNumber: { prefix: "phone-send:number", max: 3, windowSeconds: 15 * 60, lockMinutes: [15] },
+    phoneSendNumberDay: { prefix: "phone-send:number-day", max: 10, windowSeconds: 24 * 60 * 60, lockMinutes: [24 * 60] },
+    phoneSendIp: { prefix: "phone-send:ip", max: 10, windowSeconds: 60 * 60, lockMinutes: [60] },
+    phoneSendIpDay: { prefix: "phone-send:ip-day", max: 30, windowSeconds: 24 * 60 * 60, lockMinutes: [24 * 60] },
   } satisfies Record<string, Policy>;
 }
 

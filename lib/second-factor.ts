@@ -1,4 +1,5 @@
 import "server-only";
+import { confirmPhone, phoneSetupUnderway } from "./factors/phone/phones";
 import { checkSignInCode } from "./factors/registry";
 import { totpFailure } from "./factors/totp";
 import { encodeWait } from "./messages";
@@ -18,6 +19,8 @@ export type CodePurpose = "sign-in" | "step-up" | "enroll" | "new-phone";
 export type SecondFactorResult =
   | { ok: true; method: SignInMethod; remainingRecoveryCodes?: number }
   | { ok: false; message: string };
+
+const phoneSetupFailures = { wrong: "phoneCodeWrong", used: "phoneCodeUsed", expired: "phoneCodeExpired" } as const;
 
 const lockedMessage = (refusal: Extract<LimitResult, { ok: false }>) => encodeWait("locked", refusal.retryAt);
 
@@ -66,13 +69,20 @@ export async function passSecondFactor(input: {
     if (used.ok) success = { ok: true, method: "recovery-code", remainingRecoveryCodes: used.remaining };
     failure = "recoveryWrong";
   } else {
-    if (enrolling) {
+    // A phone whose code is out for this setup is tried first; a code it does not know may still be
+    // the app's (the patient went back to the QR code), within the same single counted attempt.
+    const phone = purpose === "enroll" && input.keyOwnerId && (await phoneSetupUnderway(userId, input.keyOwnerId)) ? await confirmPhone(userId, input.keyOwnerId, totp!, ip) : null;
+    if (phone && (phone.ok || phone.reason !== "wrong")) {
+      if (phone.ok) success = { ok: true, method: "phone" };
+      failure = phone.ok ? "" : phoneSetupFailures[phone.reason];
+    } else if (enrolling) {
       const owner = { userId, ownerId: input.keyOwnerId ?? "", kind: purpose === "enroll" ? ("first" as const) : ("new-phone" as const) };
       const result = await confirmEnrollment(owner, totp!, undefined, input.keepSessionId);
       if (result.ok) success = { ok: true, method: "totp" };
-      failure = result.ok ? "" : totpFailure(result);
+      const plain = !result.ok && (result.reason === "not-enrolling" || (result.reason === "wrong" && result.driftSteps === undefined));
+      failure = result.ok ? "" : phone && plain ? "phoneCodeWrong" : totpFailure(result);
     } else {
-      const result = await checkSignInCode(userId, totp!, ip);
+      const result = await checkSignInCode(userId, totp!, { ip, challengeId: input.keyOwnerId });
       if (result.ok) success = { ok: true, method: result.method };
       failure = result.ok ? "" : result.message;
     }

@@ -32,6 +32,8 @@ export const EVENT_LABELS = {
   "password-reset-requested": "Password reset link sent",
   "email-confirmed": "Email address confirmed",
   "setup-sheet-printed": "One-time setup sheet printed by the clinic",
+  "sign-in-phone": "Signed in with a code sent to your phone",
+  "phone-added": "Phone added for sign-in codes",
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS;

@@ -46,6 +46,11 @@ export default async function EnrollPage({ searchParams }: Props) {
         )}
         {replaced === "1" && <p className="notice">You have a new key. Any older QR code for this account no longer works.</p>}
         <AuthenticatorSetup {...enrollment} qrDataUrl={qr} />
+        {getConfig().phone.codes !== "off" && (
+          <p className="mt">
+            <a href="/enroll/phone">No smartphone? Get codes by text message or a phone call.</a>
+          </p>
+        )}
       </section>
       <section className="card">
         <h2>2. Enter the code the app shows</h2>

@@ -1,11 +1,12 @@
 import "server-only";
 import type { MessageKey } from "../messages";
 import { hotpFactor } from "./hotp";
+import { phoneFactor } from "./phone";
 import { totpFactor } from "./totp";
-import type { FactorSummary, SecondFactor } from "./types";
+import type { CheckContext, FactorSummary, SecondFactor } from "./types";
 
 /** Every second factor, in the order a sign-in code is tried. One line per factor. */
-export const FACTORS: readonly SecondFactor[] = [hotpFactor, totpFactor];
+export const FACTORS: readonly SecondFactor[] = [hotpFactor, totpFactor, phoneFactor];
 
 /** The factors this account can sign in with now. */
 export async function factorsOf(userId: string): Promise<FactorSummary[]> {
@@ -26,11 +27,11 @@ export type SignInCodeResult = { ok: true; method: SecondFactor["method"] } | { 
  * most specific answer wins ("already used", "press again", a clock hint), else the first factor's;
  * with no factor at all the sign-in has been overtaken (say, by a reset) and starts again.
  */
-export async function checkSignInCode(userId: string, code: string, ip: string | null = null): Promise<SignInCodeResult> {
+export async function checkSignInCode(userId: string, code: string, context: CheckContext = { ip: null }): Promise<SignInCodeResult> {
   let specific: string | null = null;
   let fallback: string | null = null;
   for (const factor of FACTORS) {
-    const result = await factor.check(userId, code, ip);
+    const result = await factor.check(userId, code, context);
     if (result.ok) return { ok: true, method: factor.method };
     if ("notHeld" in result) continue;
     if (!result.plainWrong) specific ??= result.message;

@@ -5,7 +5,7 @@ import type { Prisma } from "@/generated/prisma/client";
  * is listed once in lib/factors/registry.ts; lib/second-factor.ts keeps the order limits → parse →
  * count → compare → reset and asks the registry only for the comparison.
  */
-export type FactorKind = "totp" | "hotp";
+export type FactorKind = "totp" | "hotp" | "phone";
 
 /**
  * Outcome of one code. `plainWrong`: nothing specific to say, so another factor may still match.
@@ -13,17 +13,20 @@ export type FactorKind = "totp" | "hotp";
  */
 export type FactorCheck = { ok: true } | { ok: false; message: string; plainWrong: boolean } | { ok: false; notHeld: true };
 
+/** Where the code is entered: the address (for the keyfob's notices), and the sign-in's challenge (codes sent by text or call are bound to it). */
+export type CheckContext = { ip: string | null; challengeId?: string };
+
 /** `firstUse`: not proven yet, so the next accepted code completes its setup (recovery codes follow). */
 export type FactorSummary = { kind: FactorKind; label: string; state: string; firstUse: boolean };
 
 export interface SecondFactor {
   kind: FactorKind;
   /** How sessions signed in with this factor are recorded. */
-  method: "totp" | "keyfob";
+  method: "totp" | "keyfob" | "phone";
   /** Whether this account can sign in with this factor now (confirmed, or waiting for its first code). */
   describe(userId: string): Promise<FactorSummary | null>;
   /** Compares a sign-in code and, on success, records it as used (atomically). */
-  check(userId: string, code: string, ip: string | null): Promise<FactorCheck>;
+  check(userId: string, code: string, context: CheckContext): Promise<FactorCheck>;
   /** The writes that take this factor away from the account, for a reset's single transaction. */
   remove(userId: string): Prisma.PrismaPromise<unknown>[];
 }

@@ -13,7 +13,7 @@ export type OutgoingMessage = {
   html: string;
 };
 
-export type ChannelName = "email";
+export type ChannelName = "email" | "sms" | "voice";
 
 export interface Channel {
   readonly name: ChannelName;

@@ -20,7 +20,8 @@ export type MessageKind =
   | "keyfob-removed"
   | "password-reset-link"
   | "confirm-email"
-  | "sign-up-existing";
+  | "sign-up-existing"
+  | "phone-code";
 
 export type NewMessage = { userId: string | null; channel: ChannelName; recipient: string; kind: MessageKind; rendered: Rendered };
 

@@ -5,6 +5,7 @@ import { getDb } from "../db";
 import { PermanentDeliveryError, type Channel, type ChannelName } from "./channel";
 import { createEmailChannel } from "./email";
 import { openBody } from "./outbox";
+import { createPhoneChannels } from "./phone";
 
 /** After this many attempts a message is marked failed (about 2 hours of retries with the back-off below). */
 export const MAX_ATTEMPTS = 8;
@@ -113,7 +114,7 @@ type WorkerState = { timer?: NodeJS.Timeout; running: boolean; again: boolean; c
 const state = ((globalThis as unknown as { clinicOutbox?: WorkerState }).clinicOutbox ??= { running: false, again: false });
 
 function configuredChannels(): DeliveryOptions["channels"] {
-  state.channels ??= { email: createEmailChannel(getConfig().mail) };
+  state.channels ??= { email: createEmailChannel(getConfig().mail), ...createPhoneChannels(getConfig().phone) };
   return state.channels;
 }
 

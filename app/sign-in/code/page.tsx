@@ -6,31 +6,48 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { readCsrfToken } from "@/lib/auth-csrf";
 import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 import { getConfig } from "@/lib/config";
+import { PhoneCodeButtons } from "@/components/phone-code-buttons";
+import { cooldownLeft } from "@/lib/factors/phone/codes";
+import { signInPhoneOf } from "@/lib/factors/phone/phones";
 import { factorsOf } from "@/lib/factors/registry";
+import { renderMessage } from "@/lib/messages";
+import { sendCode } from "./actions";
 
 export const metadata: Metadata = { title: "Enter your code" };
 
-type Props = { searchParams: Promise<{ error?: string | string[]; recovery?: string | string[] }> };
+type Props = { searchParams: Promise<{ error?: string | string[]; recovery?: string | string[]; phone?: string | string[] }> };
 
 export default async function CodeStepPage({ searchParams }: Props) {
   const challenge = await currentChallenge();
   if (!challenge) redirect(await signInAgainPath());
   if (challenge.purpose === "enroll") redirect("/enroll");
-  const { error, recovery } = await searchParams;
+  const { error, recovery, phone: phoneNotice } = await searchParams;
   const factors = await factorsOf(challenge.userId);
   const kinds = factors.map((factor) => factor.kind);
   // A keyfob's first code finishes its setup: the recovery codes come next, as after an app's setup.
   const firstUse = factors.some((factor) => factor.firstUse);
+  const phone = await signInPhoneOf(challenge.userId);
+  const onlyPhone = phone !== null && factors.length === 1;
+  const notice = typeof phoneNotice === "string" && phone ? renderMessage(phoneNotice).text : null;
   return (
     <section className="card">
       <h1>Enter your code</h1>
       <p className="muted">
-        {kinds.includes("hotp")
-          ? kinds.includes("totp")
-            ? "Step 2 of 2: the code from your authenticator app, or press your keyfob's button once and type the code it shows."
-            : "Step 2 of 2: press your keyfob's button once and type the code it shows."
-          : "Step 2 of 2: the 6-digit code from your authenticator app."}
+        {onlyPhone
+          ? `Step 2 of 2: the 6-digit code we sent to your phone ending ${phone.last}.`
+          : kinds.includes("hotp")
+            ? kinds.includes("totp")
+              ? "Step 2 of 2: the code from your authenticator app, or press your keyfob's button once and type the code it shows."
+              : "Step 2 of 2: press your keyfob's button once and type the code it shows."
+            : phone
+              ? `Step 2 of 2: the 6-digit code from your authenticator app, or one we send to your phone ending ${phone.last}.`
+              : "Step 2 of 2: the 6-digit code from your authenticator app."}
       </p>
+      {notice && (
+        <p className="notice" role="status" data-testid="phone-notice">
+          {notice}
+        </p>
+      )}
       <CodeForm
         issuer={getConfig().issuer}
         submitLabel="Sign in"
@@ -40,7 +57,16 @@ export default async function CodeStepPage({ searchParams }: Props) {
         initialRecovery={recovery === "1"}
         recoverySwitch={{ recoveryHref: "/sign-in/code?recovery=1", appHref: "/sign-in/code" }}
         autoFocus
+        codeHint={onlyPhone ? "The 6 digits from our text message or call. A code works once, for 5 minutes." : undefined}
       />
+      {phone && (
+        <PhoneCodeButtons
+          action={sendCode}
+          cooldownSeconds={await cooldownLeft(challenge.id)}
+          voice={getConfig().phone.codes === "sms+voice"}
+          textLabel={onlyPhone ? "Send a new code by text" : "Text me a code"}
+        />
+      )}
       <p className="muted mt">Lost your phone and your recovery codes? <ContactClinic sentenceStart />: staff can reset your setup.</p>
       <div className="actions mt">
         <SignOutButton label="Cancel" />

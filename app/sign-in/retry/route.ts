@@ -1,6 +1,7 @@
 import { NextResponse } from "next/server";
 import { currentChallenge } from "@/lib/challenge-cookie";
 import { getConfig } from "@/lib/config";
+import { phoneSetupUnderway } from "@/lib/factors/phone/phones";
 import { renderMessage } from "@/lib/messages";
 
 /**
@@ -14,7 +15,8 @@ export async function GET(request: Request) {
   const param = raw.split(":")[1];
   const encoded = param && /^-?\d{1,4}$/.test(param) ? `${key}:${param}` : key;
   const challenge = await currentChallenge();
-  const step = !challenge ? "/sign-in" : challenge.purpose === "enroll" ? "/enroll" : "/sign-in/code";
+  const phoneSetup = challenge?.purpose === "enroll" && (await phoneSetupUnderway(challenge.userId, challenge.id));
+  const step = !challenge ? "/sign-in" : challenge.purpose === "enroll" ? (phoneSetup ? "/enroll/phone" : "/enroll") : "/sign-in/code";
   const target = new URL(step, getConfig().appUrl);
   target.searchParams.set(step === "/sign-in" ? "notice" : "error", challenge ? encoded : "challengeExpired");
   return NextResponse.redirect(target, 303);

@@ -18,7 +18,7 @@ export const hotpFactor: SecondFactor = {
     if (!token) return null;
     return { kind: "hotp", label: `Keyfob ${token.serial}`, state: token.state === "active" ? "in use" : "waiting for its first code", firstUse: token.state === "assigned" };
   },
-  async check(userId, code, ip) {
+  async check(userId, code, { ip }) {
     const result = await verifyHotpForUser(userId, code, new Date(), ip);
     if (result.ok) return result;
     if (result.reason === "not-assigned") return { ok: false, notHeld: true };

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { DEFAULT_RESET_MESSAGE, getAccountDetail } from "@/lib/admin";
 import { clinicDateTime, clinicTimesIn } from "@/lib/clinic-time";
 import { getConfig } from "@/lib/config";
+import { factorsOf } from "@/lib/factors/registry";
 import { listMessagesFor } from "@/lib/messaging/outbox";
 import { listActivity } from "@/lib/security-events";
 import { requireAdmin } from "@/lib/session";
@@ -40,6 +41,7 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
   const displayName = patient.name ?? patient.email;
   const canReset = patient.role === "patient" && Boolean(patient.enrolledAt);
   const sent = await listMessagesFor(patient.id, 20);
+  const factors = await factorsOf(patient.id);
   return (
     <>
       {done && DONE[done] && (
@@ -56,6 +58,10 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
           <dd>{patient.role}</dd>
           <dt>Two-step sign-in</dt>
           <dd data-testid="patient-enrollment">{patient.enrolledAt ? `set up ${clinicDateTime(patient.enrolledAt)}` : "not set up"}</dd>
+          <dt>Second factors</dt>
+          <dd data-testid="patient-factors">
+            {factors.length === 0 ? "none" : factors.map((factor) => `${factor.label}: ${factor.state}`).join("; ")}
+          </dd>
           <dt>Unused recovery codes</dt>
           <dd>{patient.unusedRecoveryCodes}</dd>
           <dt>Last sign-in</dt>

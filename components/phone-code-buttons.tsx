@@ -1,0 +1,51 @@
+"use client";
+
+import { useEffect, useState } from "react";
+
+/**
+ * "Send again" and "Call me instead", each a plain form posting to a server action (works without
+ * JavaScript; the server enforces the cooldown either way). With JavaScript the buttons count down
+ * the cooldown visibly instead of letting a patient press into a refusal.
+ */
+export function PhoneCodeButtons({
+  action,
+  cooldownSeconds,
+  voice,
+  textLabel = "Send a new code by text",
+}: {
+  action: (formData: FormData) => Promise<void>;
+  cooldownSeconds: number;
+  voice: boolean;
+  textLabel?: string;
+}) {
+  const [left, setLeft] = useState(cooldownSeconds);
+  const [counting, setCounting] = useState(false);
+  useEffect(() => {
+    setCounting(true);
+    if (left <= 0) return;
+    const timer = setTimeout(() => setLeft((value) => value - 1), 1000);
+    return () => clearTimeout(timer);
+  }, [left]);
+  const waiting = counting && left > 0;
+  return (
+    <div className="actions mt">
+      <p className="muted" role="status" aria-live="polite" data-testid="resend-cooldown">
+        {left > 0 ? `You can ask for another code in ${left} ${left === 1 ? "second" : "seconds"}.` : "Didn't get it? Ask for another code."}
+      </p>
+      <form action={action}>
+        <input type="hidden" name="channel" value="sms" />
+        <button type="submit" className="secondary" disabled={waiting} aria-disabled={waiting}>
+          {textLabel}
+        </button>
+      </form>
+      {voice && (
+        <form action={action}>
+          <input type="hidden" name="channel" value="voice" />
+          <button type="submit" className="secondary" disabled={waiting} aria-disabled={waiting}>
+            Call me instead
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}
