@@ -1,0 +1,93 @@
+// Two portal instances on one database: this test process (A) and a second process (B) with its
+// own connections. Every guarantee that rests on the database must hold across them. The suite
+// runs on SQLite (two processes on one file) and on PostgreSQL (TEST_DATABASE=postgres).
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { consumeChallenge, createChallenge, findChallenge } from "@/lib/challenge";
+import { renderMessage } from "@/lib/messages";
+import { consumeLimit, policies } from "@/lib/rate-limit";
+import { issueFirstRecoveryCodes } from "@/lib/recovery-codes";
+import { passSecondFactor } from "@/lib/second-factor";
+import { createSession, endSession, findActiveSession } from "@/lib/sessions";
+import { oathtoolCode } from "./support/otp";
+import { startInstance, type Instance } from "./support/instances";
+import { enrolledPatient } from "./support/users";
+
+let b: Instance;
+beforeAll(async () => {
+  b = await startInstance();
+}, 30_000);
+afterAll(async () => {
+  await b?.stop();
+});
+
+const ip = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+const both = <T>(n: number, onA: (i: number) => Promise<T>, onB: (i: number) => Promise<T>) =>
+  Promise.all(Array.from({ length: n }, (_, i) => (i % 2 === 0 ? onA(i) : onB(i))));
+
+describe("two instances on one database", () => {
+  it("accepts one code exactly once when it reaches both at the same instant", async () => {
+    const { user, secret, now } = await enrolledPatient();
+    const code = oathtoolCode(secret, now + 30);
+    const results = await both(
+      10,
+      () => passSecondFactor({ userId: user.id, purpose: "sign-in", code, ip: ip() }),
+      () => b.call("passSecondFactor", { userId: user.id, purpose: "sign-in", code, ip: ip() }),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+  });
+
+  it("compares at most 10 wrong codes between lockouts, however they are spread over the instances", async () => {
+    const { user, secret, now } = await enrolledPatient();
+    const guess = (i: number) => ({ userId: user.id, purpose: "sign-in" as const, code: String(100000 + i), ip: ip() });
+    const results = await both(40, (i) => passSecondFactor(guess(i)), (i) => b.call("passSecondFactor", guess(i)));
+    const keys = results.map((r) => (r.ok ? "ok" : renderMessage(r.message).key));
+    expect(keys.filter((k) => k === "codeWrong").length).toBe(9);
+    expect(keys.filter((k) => k === "ok")).toHaveLength(0);
+    // Locked on both: even the right code is refused, wherever it arrives.
+    const right = { userId: user.id, purpose: "sign-in" as const, code: oathtoolCode(secret, now + 30), ip: ip() };
+    for (const result of [await passSecondFactor(right), await b.call("passSecondFactor", right)]) {
+      expect(result.ok ? "ok" : renderMessage(result.message).key).toBe("locked");
+    }
+  });
+
+  it("counts one budget across both instances and never refuses an attempt within it", async () => {
+    const policy = { ...policies().ipCode, max: 20 };
+    const subject = `budget-${Math.random()}`;
+    const results = await both(30, () => consumeLimit(policy, subject), () => b.call("consumeLimit", policy, subject));
+    expect(results.filter((r) => r.ok)).toHaveLength(20);
+    expect(results.filter((r) => !r.ok)).toHaveLength(10);
+  });
+
+  it("lets one recovery code in once when both instances receive it together", async () => {
+    const { user } = await enrolledPatient();
+    const [code] = (await issueFirstRecoveryCodes(user.id))!;
+    const results = await both(
+      6,
+      () => passSecondFactor({ userId: user.id, purpose: "sign-in", code: code!, ip: ip() }),
+      () => b.call("passSecondFactor", { userId: user.id, purpose: "sign-in", code: code!, ip: ip() }),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+  });
+
+  it("consumes a sign-in challenge on one instance only", async () => {
+    const { user } = await enrolledPatient();
+    const { token } = await createChallenge(user.id, "sign-in");
+    expect(await b.call("findChallenge", token)).toMatchObject({ userId: user.id, purpose: "sign-in" });
+    const results = await both(8, () => consumeChallenge(token), () => b.call("consumeChallenge", token));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await findChallenge(token)).toBeNull();
+    expect(await b.call("findChallenge", token)).toBeNull();
+  });
+
+  it("refuses a session on B at the next request once it was signed out on A, and the other way round", async () => {
+    const { user } = await enrolledPatient();
+    const first = await createSession({ userId: user.id, method: "totp", ip: null, userAgent: null });
+    expect(await b.call("findActiveSession", first)).toMatchObject({ userId: user.id });
+    await endSession(first, "signed-out");
+    expect(await b.call("findActiveSession", first)).toBeNull();
+
+    const second = await createSession({ userId: user.id, method: "totp", ip: null, userAgent: null });
+    await b.call("endSession", second, "signed-out");
+    expect(await findActiveSession(second)).toBeNull();
+  });
+});
