@@ -65,6 +65,7 @@ function stopAll(): void {
   stopping = true;
   for (const child of children) child.kill("SIGTERM");
   if (throwawayPostgres) execFileSync("bash", [path.join(root, "scripts", "pg-throwaway.sh"), "stop", pgDir], { stdio: "ignore" });
+  rmSync(work, { recursive: true, force: true });
 }
 
 async function main(): Promise<void> {
