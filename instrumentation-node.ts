@@ -26,3 +26,8 @@ http.Server.prototype.emit = function emitWithPeerAddress(this: http.Server, eve
   }
   return (emit as (this: http.Server, event: string, ...args: unknown[]) => boolean).call(this, event, ...args);
 } as typeof emit;
+
+// Sends what the outbox holds, from every server process; they share the work safely (lib/messaging/worker.ts).
+if (process.env.NEXT_PHASE !== "phase-production-build") {
+  void import("./lib/messaging/worker").then(({ startDeliveryWorker }) => startDeliveryWorker());
+}

@@ -1,7 +1,7 @@
 // @ts-check
 
 /** Pages that show a TOTP key, recovery codes or take a code: never cached. The CSP comes from proxy.ts. */
-const SENSITIVE = ["/enroll", "/sign-in/:path*", "/sign-up", "/home", "/account/:path*"];
+const SENSITIVE = ["/enroll", "/sign-in/:path*", "/sign-up", "/home", "/account/:path*", "/dev/:path*", "/reset-password", "/confirm-email"];
 
 const securityHeaders = [
   { key: "X-Frame-Options", value: "DENY" },

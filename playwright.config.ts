@@ -7,6 +7,8 @@ const baseURL = `http://127.0.0.1:${PORT}`;
 // PostgreSQL on CLUSTER_PORT, nginx on +1, the instances on +2 and +3.
 const CLUSTER_PORT = PORT + 10;
 const clusterURL = `http://127.0.0.1:${CLUSTER_PORT + 1}`;
+/** The test SMTP server that scripts/e2e-server.ts runs beside the portal. */
+const SMTP_PORT = PORT + 1;
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -61,6 +63,9 @@ export default defineConfig({
       CLINIC_PHONE: "+1 312 555 0100",
       CLINIC_HOURS: "Mon–Fri 8:00–17:00",
       NEXT_TELEMETRY_DISABLED: "1",
+      E2E_SMTP_PORT: String(SMTP_PORT),
+      SMTP_URL: `smtp://portal:${encodeURIComponent("smtp test password")}@127.0.0.1:${SMTP_PORT}`,
+      MAIL_FROM: '"St. Mary Test Clinic" <portal@clinic.test>',
     },
   }, {
     command: `node_modules/.bin/tsx scripts/cluster.ts`,

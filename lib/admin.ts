@@ -5,6 +5,9 @@ import { dialect, getDb } from "./db";
 import { retiredFromActive } from "./two-factor";
 import { setupDeadlineFrom } from "./users";
 import { Prisma } from "@/generated/prisma/client";
+import { noticeFor } from "./messaging/notices";
+import { outboxCreate } from "./messaging/outbox";
+import { wakeDeliveryWorker } from "./messaging/worker";
 import type { EventType } from "./security-events";
 
 export const PAGE_SIZE = 25;
@@ -215,8 +218,10 @@ export async function resetEnrollment(actor: Actor, targetId: string, reason: st
   if (target.role !== "patient") return { ok: false, message: "Only patients' two-factor setup can be reset here." };
   if (target.id === actor.id) return { ok: false, message: "You can't reset your own setup." };
 
-  // All or nothing: the reset, the end of every session, and the two records of it.
+  // All or nothing: the reset, the end of every session, the two records of it and the patient's email.
   const now = new Date();
+  // The email carries the message to the patient, never the internal note.
+  const notice = await noticeFor("enrollment-reset", target.id, actor.ip, patientMessage, now);
   await db.$transaction([
     db.user.update({
       where: { id: target.id },
@@ -240,7 +245,9 @@ export async function resetEnrollment(actor: Actor, targetId: string, reason: st
     db.userSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now, endReason: "enrollment-reset" } }),
     db.securityEvent.create({ data: { type: "enrollment-reset" satisfies EventType, userId: target.id, ip: actor.ip, detail: patientMessage.slice(0, 200) } }),
     auditEntryCreate(actor, "enrollment-reset", target, reason, patientMessage),
+    ...(notice ? [outboxCreate(notice)] : []),
   ]);
+  wakeDeliveryWorker();
   return { ok: true };
 }
 

@@ -9,6 +9,8 @@ export const AUDIT_ACTIONS = {
   "account-unlocked": "Unlocked account",
   "admin-created": "Created admin",
   "setup-reopened": "Gave more time to set up",
+  "password-reset-link-sent": "Sent a password reset link",
+  "setup-sheet-printed": "Printed a one-time setup sheet",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 

@@ -108,6 +108,37 @@ const schema = z.object({
     .max(100, { error: "CLINIC_HOURS must be at most 100 characters, such as Mon–Fri 8:00–18:00." })
     .refine((v) => !/\p{Cc}/u.test(v), { error: "CLINIC_HOURS can't contain control characters." })
     .optional(),
+  SMTP_URL: z
+    .string()
+    .trim()
+    .optional()
+    .refine((v) => v === undefined || /^smtps?:\/\/[^\s/]+(:\d+)?\/?$/.test(v) && URL.canParse(v), {
+      error: "SMTP_URL must look like smtp://user:password@mail.example-clinic.org:587 (or smtps:// for port 465); percent-encode any @ or : in the password.",
+    }),
+  SMTP_HOST: z
+    .string()
+    .trim()
+    .max(253, { error: "SMTP_HOST must be a host name such as mail.example-clinic.org." })
+    .refine((v) => /^[A-Za-z0-9.:[\]-]+$/.test(v), { error: "SMTP_HOST must be a host name such as mail.example-clinic.org." })
+    .optional(),
+  SMTP_PORT: wholeNumber("SMTP_PORT", 1, 65535, 587, "usually 587, or 465 for SMTP over TLS"),
+  SMTP_USER: z.string().trim().max(256, { error: "SMTP_USER is too long." }).optional(),
+  SMTP_PASSWORD: z.string().max(1024, { error: "SMTP_PASSWORD is too long." }).optional(),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .max(320, { error: "MAIL_FROM is too long." })
+    .refine((v) => /^(?:"?[^"<>\r\n]*"?\s*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/.test(v), {
+      error: "MAIL_FROM must be an address such as portal@example-clinic.org or \"Clinic Portal\" <portal@example-clinic.org>.",
+    })
+    .optional(),
+  OUTBOX_LEASE_SECONDS: wholeNumber("OUTBOX_LEASE_SECONDS", 5, 3600, 120, "how long a message being sent is reserved for the process sending it; keep it above a minute outside tests"),
+  CLINIC_CONTACT: z
+    .string()
+    .trim()
+    .max(200, { error: "CLINIC_CONTACT must be at most 200 characters: a phone number and an address fit." })
+    .refine((v) => !/[\p{Cc}<>]/u.test(v), { error: "CLINIC_CONTACT must be plain text on one line, such as \"Call reception on 01234 567890\"." })
+    .default("Call the clinic's reception desk"),
 });
 
 export type Limits = {
@@ -121,6 +152,14 @@ export type Limits = {
   /** Consecutive wrong passwords, from anywhere, before an account without a second factor pauses. */
   unenrolledPasswordFailures: number;
 };
+
+/** Where outgoing email goes: a real SMTP server, or (only on a local install) a folder of .eml files. */
+export type MailTransport =
+  | { kind: "smtp"; url: string }
+  | { kind: "smtp"; host: string; port: number; secure: boolean; user: string | null; password: string | null }
+  | { kind: "folder"; dir: string };
+
+export type MailConfig = { transport: MailTransport; from: string; contact: string };
 
 export type Config = {
   nodeEnv: "development" | "production" | "test";
@@ -139,6 +178,9 @@ export type Config = {
   /** Days an account created at the console or reset by the clinic has to finish setup. */
   setupExpiresDays: number;
   clinic: Clinic;
+  mail: MailConfig;
+  /** After this long, a message claimed by a process that died mid-send is taken up by another. */
+  outboxLeaseSeconds: number;
 };
 
 export type Clinic = {
@@ -148,6 +190,7 @@ export type Clinic = {
   phone: string | null;
   hours: string | null;
 };
+
 
 export class ConfigError extends Error {
   constructor(public readonly problems: string[]) {
@@ -189,6 +232,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   // Unset, the address is this machine on the port the server listens on (not allowed in production).
   const appUrl = new URL(e.NEXTAUTH_URL ?? `http://localhost:${e.PORT}`);
   if (e.NODE_ENV === "production") checkProductionAddress(appUrl, e.NEXTAUTH_URL !== undefined);
+  const loopback = ["localhost", "127.0.0.1", "[::1]"].includes(appUrl.hostname);
+  const mail = mailConfig(e, loopback);
   return {
     nodeEnv: e.NODE_ENV,
     databaseUrl: e.DATABASE_URL,
@@ -208,6 +253,39 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     },
     setupExpiresDays: e.SETUP_EXPIRES_DAYS,
     clinic: { timeZone: e.CLINIC_TIME_ZONE ?? serverTimeZone(), phone: e.CLINIC_PHONE ?? null, hours: e.CLINIC_HOURS ?? null },
+    mail,
+    outboxLeaseSeconds: e.OUTBOX_LEASE_SECONDS,
+  };
+}
+
+/**
+ * A portal that patients reach (production, public address) must really send mail. A local
+ * install (`npm start` on a laptop, the browser tests) may write it to `.outbox/` instead, so a
+ * fresh clone works end to end with nothing else running.
+ */
+function mailConfig(e: z.infer<typeof schema>, loopback: boolean): MailConfig {
+  const contact = e.CLINIC_CONTACT;
+  if (e.SMTP_URL && e.SMTP_HOST) {
+    throw new ConfigError(["Set either SMTP_URL or SMTP_HOST (with SMTP_PORT, SMTP_USER, SMTP_PASSWORD), not both."]);
+  }
+  const smtp: MailTransport | null = e.SMTP_URL
+    ? { kind: "smtp", url: e.SMTP_URL }
+    : e.SMTP_HOST
+      ? { kind: "smtp", host: e.SMTP_HOST, port: e.SMTP_PORT, secure: e.SMTP_PORT === 465, user: e.SMTP_USER ?? null, password: e.SMTP_PASSWORD ?? null }
+      : null;
+  const publicProduction = e.NODE_ENV === "production" && !loopback;
+  if (!smtp && publicProduction) {
+    throw new ConfigError([
+      "Email is not set up: patients need it for confirmation links, password resets and security notices. Set SMTP_URL (for example smtp://portal:password@mail.example-clinic.org:587) or SMTP_HOST, SMTP_PORT, SMTP_USER and SMTP_PASSWORD, and MAIL_FROM.",
+    ]);
+  }
+  if (smtp && publicProduction && !e.MAIL_FROM) {
+    throw new ConfigError(["MAIL_FROM is missing: set the address patients see mail from, such as \"Clinic Portal\" <portal@example-clinic.org>."]);
+  }
+  return {
+    transport: smtp ?? { kind: "folder", dir: ".outbox" },
+    from: e.MAIL_FROM ?? `"${e.TOTP_ISSUER.replace(/["\\]/g, "")}" <no-reply@localhost>`,
+    contact,
   };
 }
 

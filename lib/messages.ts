@@ -7,7 +7,6 @@ export const messages = {
   passwordMissing: "Enter your password.",
   nameTooLong: "Keep your name under 100 characters.",
   nameInvalid: "Your name can't contain control characters or invisible formatting characters.",
-  emailTaken: "This email address can't be used for a new account. If it's yours, sign in instead.",
   signInFailed: "That email and password don't match an account. Check them and try again.",
   codeFormat: "Enter the 6-digit code from your authenticator app.",
   codeWrong: "That code didn't work. Check the time on your phone is set automatically, and try the newest code.",
@@ -31,6 +30,15 @@ export const messages = {
   passwordWrong: "That password isn't right. Please try again.",
   passwordChanged: "Your password was changed. Other devices were signed out.",
   signedOut: "You've signed out.",
+  forgotSent:
+    "If an account uses that email address, we've sent it a link to choose a new password. The link works once, for 30 minutes. Check your spam folder if it doesn't arrive in a few minutes.",
+  tooManyResetLinks: "We've already sent several links to this address. Check your inbox (and spam folder), or try again in {minutes}.",
+  resetLinkInvalid: "This link has expired or was already used. You can ask for a new one below.",
+  passwordResetDone: "Your password was changed and every device was signed out. Sign in with your new password and a code from your authenticator app.",
+  checkEmail:
+    "Check your email. We've sent a message to the address you gave: follow the link in it to go on. It can take a few minutes; check your spam folder too.",
+  confirmEmailFirst: "Please confirm your email address first. We've sent you a new link: follow it to go on to setting up your authenticator app.",
+  confirmLinkInvalid: "This confirmation link has expired or was already used. Sign in with your email and password to get a new one.",
   newPhoneDone: "Your authenticator app now works on your new phone. The old phone's codes no longer work.",
 } as const;
 
@@ -56,8 +64,7 @@ export function renderMessage(encoded: string | null | undefined, context: { iss
   const key: MessageKey = isMessageKey(rawKey) ? rawKey : "somethingWrong";
   const number = Number(param);
   let text: string = messages[key];
-  text = text.replace("{issuer}", context.issuer ?? "clinic portal");
-  if (key === "locked" || key === "tooManyAttempts") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
+  if (key === "locked" || key === "tooManyAttempts" || key === "tooManyResetLinks") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
   if (key === "clockDrift") {
     text = text
       .replace("{minutes}", minutesText(Math.abs(Number.isFinite(number) ? number : 1)))
@@ -71,6 +78,6 @@ export function encodeMessage(key: MessageKey, param?: number): string {
 }
 
 /** "locked" / "tooManyAttempts" with the whole minutes left until `until`. */
-export function encodeWait(key: "locked" | "tooManyAttempts", until: Date): string {
+export function encodeWait(key: "locked" | "tooManyAttempts" | "tooManyResetLinks", until: Date): string {
   return encodeMessage(key, Math.max(1, Math.ceil((until.getTime() - Date.now()) / 60_000)));
 }

@@ -2,6 +2,9 @@ import "server-only";
 import { headers } from "next/headers";
 import { getDb } from "./db";
 import { describeUserAgent } from "./user-agent";
+import { noticeFor } from "./messaging/notices";
+import { outboxCreate } from "./messaging/outbox";
+import { wakeDeliveryWorker } from "./messaging/worker";
 
 /** What a patient may see in their activity list, in their words. */
 export const EVENT_LABELS = {
@@ -20,6 +23,10 @@ export const EVENT_LABELS = {
   "signed-out": "Signed out",
   "enrollment-reset": "Two-step sign-in reset by the clinic",
   "account-unlocked": "Sign-in pause lifted by the clinic",
+  "password-reset": "Password reset with an email link",
+  "password-reset-requested": "Password reset link sent",
+  "email-confirmed": "Email address confirmed",
+  "setup-sheet-printed": "One-time setup sheet printed by the clinic",
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS;
@@ -33,9 +40,28 @@ export async function requestUserAgent(): Promise<string | null> {
   }
 }
 
-export async function recordEvent(type: EventType, userId: string | null, ip: string | null, detail?: string): Promise<void> {
+/**
+ * Records an event for the activity list. When the owner is to be told by email (lib/messaging/
+ * notices.ts), the message is written in the same transaction: both are stored, or neither.
+ * `notify: false` when another message already covers it.
+ */
+export async function recordEvent(
+  type: EventType,
+  userId: string | null,
+  ip: string | null,
+  detail?: string,
+  options: { notify?: boolean } = {},
+): Promise<void> {
+  const db = getDb();
   const userAgent = await requestUserAgent();
-  await getDb().securityEvent.create({ data: { type, userId, ip, userAgent, detail: detail?.slice(0, 200) ?? null } });
+  const event = db.securityEvent.create({ data: { type, userId, ip, userAgent, detail: detail?.slice(0, 200) ?? null } });
+  const notice = userId && options.notify !== false ? await noticeFor(type, userId, ip, detail) : null;
+  if (!notice) {
+    await event;
+    return;
+  }
+  await db.$transaction([event, outboxCreate(notice)]);
+  wakeDeliveryWorker();
 }
 
 export type ActivityItem = { id: string; label: string; at: Date; ip: string | null; device: string | null; detail: string | null };

@@ -26,7 +26,11 @@ export type RegisterResult = { ok: true; user: AccountSummary } | { ok: false; r
 
 type NewAccount = { email: string; password: string; name: string | null };
 
-/** Input is already validated (lib/validation.ts): email lower-cased, password normalised. */
+/**
+ * A patient whose address needs no confirmation link (created at the console or in tests). The
+ * web sign-up goes through lib/sign-up.ts instead. Input is already validated (lib/validation.ts):
+ * email lower-cased, password normalised.
+ */
 export function registerPatient(input: NewAccount): Promise<RegisterResult> {
   return createAccount(input, "patient");
 }
@@ -52,7 +56,15 @@ async function createAccount(input: NewAccount, role: Role, setupDeadline: Date 
   const passwordHash = await hashPassword(input.password);
   try {
     const row = await getDb().user.create({
-      data: { email: input.email, name: input.name, nameSearch: input.name?.toLowerCase() ?? null, passwordHash, role, setupDeadline },
+      data: {
+        email: input.email,
+        name: input.name,
+        nameSearch: input.name?.toLowerCase() ?? null,
+        passwordHash,
+        role,
+        setupDeadline,
+        emailConfirmedAt: new Date(),
+      },
       select: summaryFields,
     });
     return { ok: true, user: toSummary(row) };

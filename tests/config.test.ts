@@ -49,7 +49,31 @@ describe("configuration", () => {
     expect(problems(prod)[0]).toContain("NEXTAUTH_URL is not set");
     expect(problems({ ...prod, NEXTAUTH_URL: "http://portal.example.org" })[0]).toContain("must be served over https");
     expect(problems({ ...prod, NEXTAUTH_URL: "http://localhost:3000" })).toEqual([]);
-    expect(parseConfig({ ...prod, NEXTAUTH_URL: "https://portal.example.org" }).secureCookies).toBe(true);
+    const mail = { SMTP_URL: "smtp://mail.example.org", MAIL_FROM: "portal@example.org" };
+    expect(parseConfig({ ...prod, ...mail, NEXTAUTH_URL: "https://portal.example.org" }).secureCookies).toBe(true);
+  });
+
+  it("sends mail over SMTP when configured, into .outbox/ on a local install, and refuses a public portal without it", () => {
+    expect(parseConfig(valid).mail.transport).toEqual({ kind: "folder", dir: ".outbox" });
+    const prod = { ...valid, NODE_ENV: "production", NEXTAUTH_URL: "https://portal.example.org" };
+    expect(problems(prod)).toEqual([expect.stringContaining("Email is not set up: patients need it for confirmation links")]);
+    expect(problems({ ...prod, SMTP_URL: "smtp://u:p@mail.example.org:587" })).toEqual([expect.stringContaining("MAIL_FROM is missing")]);
+    const ok = parseConfig({ ...prod, SMTP_URL: "smtp://u:p@mail.example.org:587", MAIL_FROM: '"Clinic" <portal@example.org>' });
+    expect(ok.mail).toMatchObject({ transport: { kind: "smtp", url: "smtp://u:p@mail.example.org:587" }, from: '"Clinic" <portal@example.org>' });
+    expect(parseConfig({ ...valid, SMTP_HOST: "mail.example.org", SMTP_PORT: "465", SMTP_USER: "u", SMTP_PASSWORD: "p" }).mail.transport).toEqual({
+      kind: "smtp", host: "mail.example.org", port: 465, secure: true, user: "u", password: "p",
+    });
+  });
+
+  it.each([
+    [{ SMTP_URL: "http://mail.example.org" }, "SMTP_URL must look like smtp://"],
+    [{ SMTP_URL: "smtp://a", SMTP_HOST: "b" }, "Set either SMTP_URL or SMTP_HOST"],
+    [{ SMTP_HOST: "mail example" }, "SMTP_HOST must be a host name"],
+    [{ SMTP_HOST: "mail.example.org", SMTP_PORT: "99999" }, "SMTP_PORT must be a whole number from 1 to 65535"],
+    [{ MAIL_FROM: "not an address" }, "MAIL_FROM must be an address"],
+    [{ CLINIC_CONTACT: "<script>" }, "CLINIC_CONTACT must be plain text"],
+  ])("rejects mail setting %j", (override, message) => {
+    expect(problems({ ...valid, ...override })).toEqual([expect.stringContaining(message)]);
   });
 
   it("says what is missing and how to fix it", () => {
@@ -80,6 +104,17 @@ describe("configuration", () => {
     const run = runIn(mkdtempSync(path.join(tmpdir(), "clinic-")), "instrumentation-node.ts", { NODE_ENV: "production" });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain("AUTH_SECRET is missing");
+  });
+
+  it("refuses to start a public portal that cannot send email, saying what to set", () => {
+    const run = runIn(mkdtempSync(path.join(tmpdir(), "clinic-")), "instrumentation-node.ts", {
+      NODE_ENV: "production",
+      NEXTAUTH_URL: "https://portal.example.org",
+      ...valid,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain("Email is not set up");
+    expect(run.stderr).toContain("SMTP_URL");
   });
 
   it("setup refuses to invent secrets in production", () => {

@@ -18,6 +18,9 @@ export default async function SignInPage({ searchParams }: Props) {
       <h1>Sign in</h1>
       <p className="muted">Step 1 of 2: your email and password. Next you&apos;ll enter the code from your authenticator app.</p>
       <SignInForm notice={text} />
+      <p className="mt">
+        <a href="/forgot-password">Forgot your password?</a>
+      </p>
       <p className="muted mt">
         New here? <a href="/sign-up">Create an account</a>
       </p>

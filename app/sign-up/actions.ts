@@ -2,13 +2,13 @@
 
 import { redirect } from "next/navigation";
 import { echo, entry, type ActionState, formOf } from "@/lib/action-state";
-import { startSecondFactor } from "@/lib/challenge-cookie";
 import { getClientIp } from "@/lib/client-ip";
-import { encodeWait, messages, renderMessage } from "@/lib/messages";
+import { encodeWait, renderMessage } from "@/lib/messages";
 import { checkLimit, consumeLimit, policies } from "@/lib/rate-limit";
-import { registerPatient } from "@/lib/users";
+import { requestSignUp } from "@/lib/sign-up";
 import { fieldErrors, signUpSchema } from "@/lib/validation";
 
+/** Always ends at "check your email", whether or not the address already has an account. */
 export async function signUp(_prev: ActionState, formData: FormData): Promise<ActionState> {
   formData = formOf(formData);
   const values = { email: echo(formData.get("email")), name: echo(formData.get("name"), 100) };
@@ -26,10 +26,8 @@ export async function signUp(_prev: ActionState, formData: FormData): Promise<Ac
 
   const attempt = await consumeLimit(budget, ip);
   if (!attempt.ok) return { message: tooMany(attempt.retryAt), values };
-  const result = await registerPatient(parsed.data);
-  if (!result.ok) return { fieldErrors: { email: messages.emailTaken }, values };
-
-  redirect(await startSecondFactor(result.user));
+  await requestSignUp(parsed.data);
+  redirect("/sign-up/check-email");
 }
 
 const tooMany = (retryAt: Date) => renderMessage(encodeWait("tooManyAttempts", retryAt)).text;

@@ -11,7 +11,7 @@ export default async function SignUpPage() {
     <section className="card">
       <h1>Create your patient account</h1>
       <p className="muted">
-        Next, you&apos;ll link an authenticator app on your phone (Google Authenticator or Microsoft Authenticator). You&apos;ll
+        We&apos;ll email you a link to confirm your address. Then you&apos;ll link an authenticator app on your phone (Google Authenticator or Microsoft Authenticator). You&apos;ll
         use it with your password every time you sign in.
       </p>
       <SignUpForm />

@@ -7,7 +7,6 @@ import { NewPasswordField } from "@/components/new-password-field";
 import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import type { ActionState } from "@/lib/action-state";
-import { messages } from "@/lib/messages";
 import { signUp } from "./actions";
 
 export function SignUpForm() {
@@ -16,11 +15,6 @@ export function SignUpForm() {
   return (
     <ActionForm action={action} state={state}>
       <EmailField autoComplete="email" defaultValue={state.values?.email} error={errors.email} />
-      {errors.email === messages.emailTaken && (
-        <p>
-          <a href="/sign-in">Sign in with this email</a>
-        </p>
-      )}
       <TextField
         name="name"
         label="Your name (optional)"

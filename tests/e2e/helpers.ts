@@ -1,13 +1,53 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, type Page } from "@playwright/test";
+import { simpleParser, type ParsedMail } from "mailparser";
+import { migrateDatabase } from "../../scripts/migrate";
 
 export const PASSWORD = "blue kettle on the hill";
 export const E2E_DATABASE_FILE = ".tmp/e2e.db";
+/** Where scripts/e2e-server.ts's SMTP server puts each message it receives. */
+export const E2E_MAIL_DIR = ".tmp/e2e-mail";
+
+const parsedMail = new Map<string, ParsedMail>();
+
+/** Every message the test SMTP server received for `to`, oldest first. */
+export async function mailTo(to: string): Promise<ParsedMail[]> {
+  const out: ParsedMail[] = [];
+  for (const name of readdirSync(E2E_MAIL_DIR).sort()) {
+    let mail = parsedMail.get(name);
+    if (!mail) {
+      mail = await simpleParser(readFileSync(path.join(E2E_MAIL_DIR, name)));
+      parsedMail.set(name, mail);
+    }
+    const recipients = [mail.to].flat().flatMap((a) => a?.value.map((v) => v.address) ?? []);
+    if (recipients.includes(to)) out.push(mail);
+  }
+  return out;
+}
+
+/** Waits for the newest message to `to` with `subject` to arrive (the portal sends from its outbox in the background). */
+export async function waitForMail(to: string, subject: string): Promise<ParsedMail> {
+  let found: ParsedMail | undefined;
+  await expect
+    .poll(async () => {
+      found = (await mailTo(to)).filter((m) => m.subject === subject).at(-1);
+      return Boolean(found);
+    }, { timeout: 20_000, message: `email "${subject}" to ${to}` })
+    .toBe(true);
+  return found!;
+}
+
+/** The link in a message's text that leads to `pathname` on the portal, as a patient would click it. */
+export function linkInMail(mail: ParsedMail, pathname: string): string {
+  const link = (mail.text ?? "").split(/\s+/).find((word) => word.startsWith("http") && new URL(word).pathname === pathname);
+  if (!link) throw new Error(`no ${pathname} link in "${mail.subject}"`);
+  return link;
+}
 
 export function uniqueEmail(prefix = "patient"): string {
   return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
@@ -25,12 +65,27 @@ export function decodeQr(png: Buffer): string {
   return execFileSync("zbarimg", ["-q", "--raw", file], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
 }
 
-export async function signUp(page: Page, email: string, password = PASSWORD, name = "") {
+/** Fills in and sends the sign-up form; every sign-up ends at "check your email". */
+export async function submitSignUp(page: Page, email: string, password = PASSWORD, name = "") {
   await page.goto("/sign-up");
   await page.getByLabel("Email address").fill(email);
   if (name) await page.getByLabel("Your name (optional)").fill(name);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL(/\/sign-up\/check-email$/);
+}
+
+/** Opens the newest confirmation link mailed to `email` and confirms: the browser lands on authenticator setup. */
+export async function confirmEmailFromMail(page: Page, email: string) {
+  const mail = await waitForMail(email, "Confirm your email address");
+  await page.goto(linkInMail(mail, "/confirm-email"));
+  await page.getByRole("button", { name: "Confirm and continue" }).click();
+}
+
+/** Sign-up as a patient does it: the form, then the link out of the confirmation email. */
+export async function signUp(page: Page, email: string, password = PASSWORD, name = "") {
+  await submitSignUp(page, email, password, name);
+  await confirmEmailFromMail(page, email);
 }
 
 /** Reads the setup key off the enrollment page as a patient would type it. */
@@ -139,4 +194,35 @@ export async function enrolledAdmin(page: Page) {
   expect(created.err).toBe("");
   await signInWithPassword(page, email);
   return completeEnrollment(page, email);
+}
+
+/**
+ * A second portal with its own fresh database and settings, for tests that kill it or configure
+ * it differently from the shared one. Its output is collected in `output`.
+ */
+export async function startOwnPortal(port: number, dbFile: string, settings: Record<string, string>, fresh = true) {
+  if (fresh) {
+    mkdirSync(path.dirname(dbFile), { recursive: true });
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
+    migrateDatabase(`file:./${dbFile}`);
+  }
+  const env = {
+    PATH: process.env.PATH,
+    DATABASE_URL: `file:./${dbFile}`,
+    AUTH_SECRET: randomBytes(32).toString("base64"),
+    ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    NEXTAUTH_URL: `http://127.0.0.1:${port}`,
+    NEXT_TELEMETRY_DISABLED: "1",
+    ...settings,
+  };
+  const server: ChildProcess = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(port)], {
+    env: env as unknown as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const portal = { server, output: "", base: `http://127.0.0.1:${port}`, kill: () => server.exitCode === null && process.kill(-server.pid!, "SIGKILL") };
+  server.stdout!.on("data", (chunk: Buffer) => (portal.output += chunk.toString()));
+  server.stderr!.on("data", (chunk: Buffer) => (portal.output += chunk.toString()));
+  await expect.poll(async () => (await fetch(`${portal.base}/sign-in`).catch(() => null))?.status ?? 0, { timeout: 30_000 }).toBe(200);
+  return portal;
 }

@@ -25,7 +25,8 @@ export default async function RecoveryCodesPage({ searchParams }: Props) {
   // Right after (re-)enrollment the first set is shown once, here; later sets need a step-up.
   const firstCodes = await issueFirstRecoveryCodes(account.id);
   if (firstCodes) {
-    await recordEvent("recovery-codes-issued", account.id, await getClientIp());
+    // The "set up" email has just gone out; a second one about the codes that came with it is noise.
+    await recordEvent("recovery-codes-issued", account.id, await getClientIp(), undefined, { notify: false });
     return (
       <section className="card">
         {noticeText && (

@@ -3,6 +3,7 @@ import { notFound } from "next/navigation";
 import { DEFAULT_RESET_MESSAGE, getAccountDetail } from "@/lib/admin";
 import { clinicDateTime, clinicTimesIn } from "@/lib/clinic-time";
 import { getConfig } from "@/lib/config";
+import { listMessagesFor } from "@/lib/messaging/outbox";
 import { listActivity } from "@/lib/security-events";
 import { requireAdmin } from "@/lib/session";
 import { unlockPatient } from "../../actions";
@@ -15,7 +16,10 @@ const DONE: Record<string, string> = {
   reset: "Two-step sign-in was reset. The patient was signed out everywhere and will set it up again at their next sign-in.",
   unlock: "The account was unlocked.",
   missing: "That account no longer exists.",
+  "reset-link": "A password reset link is on its way to the patient (see Messages below).",
 };
+
+const STATUS: Record<string, string> = { queued: "waiting to send", sending: "sending", sent: "sent", failed: "failed" };
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string; reset?: string }> };
 
@@ -29,6 +33,7 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
   const self = `/admin/patients/${encodeURIComponent(patient.id)}`;
   const displayName = patient.name ?? patient.email;
   const canReset = patient.role === "patient" && Boolean(patient.enrolledAt);
+  const sent = await listMessagesFor(patient.id, 20);
   return (
     <>
       {done && DONE[done] && (
@@ -69,6 +74,11 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
           </form>
         )}
       </section>
+      {patient.role === "patient" && (
+        <p className="card">
+          <Link href={`/admin/patients/${encodeURIComponent(patient.id)}/password`}>Help with their password</Link>
+        </p>
+      )}
       {canReset && (
         <section className="card danger-zone" id="reset" aria-labelledby="reset-heading">
           {reset === "1" ? (
@@ -103,6 +113,48 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
           )}
         </section>
       )}
+      <section className="card">
+        <h2>Messages</h2>
+        {sent.length === 0 ? (
+          <p className="muted">No messages sent to this account yet.</p>
+        ) : (
+          <table className="activity messages" data-testid="patient-messages">
+            <thead>
+              <tr>
+                <th scope="col">Message</th>
+                <th scope="col">Written</th>
+                <th scope="col">Delivery</th>
+              </tr>
+            </thead>
+            <tbody>
+              {sent.map((message) => (
+                <tr key={message.id}>
+                  <td>
+                    {message.subject}
+                    <br />
+                    <span className="muted">
+                      {message.channel} to {message.recipient}
+                    </span>
+                  </td>
+                  <td>{clinicDateTime(message.createdAt)}</td>
+                  <td>
+                    {STATUS[message.status] ?? message.status}
+                    {message.sentAt && ` ${clinicDateTime(message.sentAt)}`}
+                    {message.attempts > 1 && ` after ${message.attempts} attempts`}
+                    {message.status === "queued" && message.lastError && ` (next try ${clinicDateTime(message.nextAttemptAt)})`}
+                    {message.lastError && message.status !== "sent" && (
+                      <>
+                        <br />
+                        <span className="muted">Last error: {message.lastError}</span>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       <section className="card">
         <h2>Recent security events</h2>
         <ul className="event-list">

@@ -1,4 +1,10 @@
--- PostgreSQL baseline: everything prisma/migrations/ holds up to and including 20261201_191000_admin_search.
+-- PostgreSQL baseline for every SQLite migration up to the admin search.
+-- Follows prisma/migrations/20261122000000_init
+-- Follows prisma/migrations/20261122060000_limits_sessions_recovery
+-- Follows prisma/migrations/20261122070000_admin_audit
+-- Follows prisma/migrations/20261201010000_enrollment_keys
+-- Follows prisma/migrations/20261201_190000_devices_reset_message
+-- Follows prisma/migrations/20261201_191000_admin_search
 -- The tables are `prisma migrate diff` output; below them, PostgreSQL forms of the SQLite-only SQL.
 -- CreateTable
 CREATE TABLE "User" (
