@@ -80,6 +80,9 @@ export default defineConfig({
       CLUSTER_BASE_PORT: String(CLUSTER_PORT),
       CLUSTER_INSTANCES: "2",
       NEXTAUTH_URL: clusterURL,
+      // The same test SMTP server as the single portal: the helpers read confirmation mail from it.
+      SMTP_URL: `smtp://portal:${encodeURIComponent("smtp test password")}@127.0.0.1:${SMTP_PORT}`,
+      MAIL_FROM: '"St. Mary Test Clinic" <portal@clinic.test>',
       SIGNUPS_PER_IP_PER_HOUR: "10000",
       IP_ATTEMPTS_PER_15_MIN: "10000",
       NEXT_TELEMETRY_DISABLED: "1",
