@@ -3,14 +3,19 @@
 // runs on SQLite (two processes on one file) and on PostgreSQL (TEST_DATABASE=postgres).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumeChallenge, createChallenge, findChallenge } from "@/lib/challenge";
+import { getDb } from "@/lib/db";
 import { renderMessage } from "@/lib/messages";
+import { createEmailChannel } from "@/lib/messaging/email";
+import { deliverDue } from "@/lib/messaging/worker";
 import { consumeLimit, policies } from "@/lib/rate-limit";
 import { issueFirstRecoveryCodes } from "@/lib/recovery-codes";
 import { passSecondFactor } from "@/lib/second-factor";
+import { recordEvent } from "@/lib/security-events";
 import { createSession, endSession, findActiveSession } from "@/lib/sessions";
 import { oathtoolCode } from "./support/otp";
+import { startSmtpServer } from "./support/smtp";
 import { startInstance, type Instance } from "./support/instances";
-import { enrolledPatient } from "./support/users";
+import { enrolledPatient, newPatient } from "./support/users";
 
 let b: Instance;
 beforeAll(async () => {
@@ -77,6 +82,31 @@ describe("two instances on one database", () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await findChallenge(token)).toBeNull();
     expect(await b.call("findChallenge", token)).toBeNull();
+  });
+
+  it("sends each outbox message once when both instances' workers run at the same time", async () => {
+    const smtp = await startSmtpServer();
+    try {
+      const patients = await Promise.all(Array.from({ length: 6 }, () => newPatient()));
+      const emails = patients.map((p) => p.email);
+      // Each password change queues a notice; 6 patients, 2 changes each.
+      for (const p of patients) for (let i = 0; i < 2; i++) await recordEvent("password-changed", p.id, "203.0.113.9");
+      const queued = await getDb().outboxMessage.count({ where: { recipient: { in: emails } } });
+      expect(queued).toBe(12);
+      const channel = createEmailChannel({ transport: { kind: "smtp", url: smtp.url }, from: "portal@clinic.test", contact: "" });
+      await Promise.all([
+        deliverDue({ channels: { email: channel }, onlyTo: emails, batch: 100 }),
+        b.call("deliverDueOver", smtp.url, emails),
+        deliverDue({ channels: { email: channel }, onlyTo: emails, batch: 100 }),
+        b.call("deliverDueOver", smtp.url, emails),
+      ]);
+      const ids = smtp.inbox.filter((m) => m.to.some((to) => emails.includes(to))).map((m) => m.mail.messageId);
+      expect(ids).toHaveLength(12);
+      expect(new Set(ids).size).toBe(12);
+      expect(await getDb().outboxMessage.count({ where: { recipient: { in: emails }, status: "sent" } })).toBe(12);
+    } finally {
+      await smtp.close();
+    }
   });
 
   it("refuses a session on B at the next request once it was signed out on A, and the other way round", async () => {

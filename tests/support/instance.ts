@@ -3,13 +3,20 @@
  * DATABASE_URL. tests/support/instances.ts starts it and calls lib/ functions in it by name.
  */
 import { consumeChallenge, createChallenge, findChallenge } from "@/lib/challenge";
+import { createEmailChannel } from "@/lib/messaging/email";
+import { deliverDue } from "@/lib/messaging/worker";
 import { consumeLimit } from "@/lib/rate-limit";
 import { useRecoveryCode } from "@/lib/recovery-codes";
 import { passSecondFactor } from "@/lib/second-factor";
 import { endSession, findActiveSession } from "@/lib/sessions";
 import { verifyTotpForUser } from "@/lib/two-factor";
 
-export const calls = { consumeChallenge, createChallenge, findChallenge, consumeLimit, useRecoveryCode, passSecondFactor, endSession, findActiveSession, verifyTotpForUser };
+/** The outbox worker's pass, mailing through the SMTP server at `url` (a channel cannot cross processes). */
+const deliverDueOver = (url: string, onlyTo: string[]) =>
+  deliverDue({ channels: { email: createEmailChannel({ transport: { kind: "smtp", url }, from: "portal@clinic.test", contact: "" }) }, onlyTo, batch: 100 });
+
+export const calls = {
+  deliverDueOver, consumeChallenge, createChallenge, findChallenge, consumeLimit, useRecoveryCode, passSecondFactor, endSession, findActiveSession, verifyTotpForUser };
 export type Calls = typeof calls;
 
 type Request = { id: number; name: keyof Calls; args: unknown[] };
