@@ -3,10 +3,12 @@
 // runs on SQLite (two processes on one file) and on PostgreSQL (TEST_DATABASE=postgres).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { consumeChallenge, createChallenge, findChallenge } from "@/lib/challenge";
+import { issueAccountToken } from "@/lib/account-tokens";
 import { getDb } from "@/lib/db";
 import { renderMessage } from "@/lib/messages";
 import { createEmailChannel } from "@/lib/messaging/email";
 import { deliverDue } from "@/lib/messaging/worker";
+import { resetPasswordWithToken } from "@/lib/password-reset";
 import { consumeLimit, policies } from "@/lib/rate-limit";
 import { issueFirstRecoveryCodes } from "@/lib/recovery-codes";
 import { passSecondFactor } from "@/lib/second-factor";
@@ -82,6 +84,18 @@ describe("two instances on one database", () => {
     expect(results.filter(Boolean)).toHaveLength(1);
     expect(await findChallenge(token)).toBeNull();
     expect(await b.call("findChallenge", token)).toBeNull();
+  });
+
+  it("sets a new password from one emailed link once, whichever instances the clicks reach", async () => {
+    const { user } = await enrolledPatient();
+    const { token, operations } = issueAccountToken(user.id, "password-reset");
+    await getDb().$transaction([...operations]);
+    const results = await both(
+      4,
+      (i) => resetPasswordWithToken(token, `a new password number ${i}`, ip()),
+      (i) => b.call("resetPasswordWithToken", token, `a new password number ${i}`, ip()),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
   });
 
   it("sends each outbox message once when both instances' workers run at the same time", async () => {

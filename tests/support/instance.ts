@@ -5,6 +5,7 @@
 import { consumeChallenge, createChallenge, findChallenge } from "@/lib/challenge";
 import { createEmailChannel } from "@/lib/messaging/email";
 import { deliverDue } from "@/lib/messaging/worker";
+import { resetPasswordWithToken } from "@/lib/password-reset";
 import { consumeLimit } from "@/lib/rate-limit";
 import { useRecoveryCode } from "@/lib/recovery-codes";
 import { passSecondFactor } from "@/lib/second-factor";
@@ -16,7 +17,8 @@ const deliverDueOver = (url: string, onlyTo: string[]) =>
   deliverDue({ channels: { email: createEmailChannel({ transport: { kind: "smtp", url }, from: "portal@clinic.test", contact: "" }) }, onlyTo, batch: 100 });
 
 export const calls = {
-  deliverDueOver, consumeChallenge, createChallenge, findChallenge, consumeLimit, useRecoveryCode, passSecondFactor, endSession, findActiveSession, verifyTotpForUser };
+  deliverDueOver,
+  resetPasswordWithToken, consumeChallenge, createChallenge, findChallenge, consumeLimit, useRecoveryCode, passSecondFactor, endSession, findActiveSession, verifyTotpForUser };
 export type Calls = typeof calls;
 
 type Request = { id: number; name: keyof Calls; args: unknown[] };
