@@ -7,9 +7,10 @@ export type Instance = {
   stop(): Promise<void>;
 };
 
-/** Starts another portal process on the same database (the test process itself is the first). */
-export async function startInstance(): Promise<Instance> {
+/** Starts another portal process, on the same database unless `env` names another (the test process itself is the first). */
+export async function startInstance(env: Record<string, string> = {}): Promise<Instance> {
   const child: ChildProcess = fork(path.join(__dirname, "instance.ts"), [], {
+    env: { ...process.env, ...env },
     execArgv: ["--import", "tsx", "--conditions=react-server"],
     // Dates survive the trip as Dates.
     serialization: "advanced",
