@@ -5,7 +5,7 @@
  * process; on one machine they share its cores, so two instances can only show what the database
  * lets through, not more CPU.
  *
- *   npm run build && npx tsx --conditions=react-server bench/instances.ts [--seconds 5] [--port 3625]
+ *   npm run build && npx tsx --conditions=react-server bench/instances.ts [--seconds 5] [--port 3627]
  */
 import { spawnSync } from "node:child_process";
 
@@ -14,7 +14,7 @@ const arg = (name: string, fallback: string) => {
   return index > 0 && process.argv[index + 1] ? process.argv[index + 1]! : fallback;
 };
 const seconds = arg("seconds", "5");
-const port = arg("port", process.env.BENCH_PORT ?? "3625");
+const port = arg("port", process.env.BENCH_PORT ?? "3627");
 
 type Result = { database: string; instances: number; signIns: number; p95: number; floor: number; failures: number };
 const results: Result[] = [];
