@@ -16,7 +16,7 @@ export default defineConfig({
   workers: 1,
   forbidOnly: true,
   retries: 0,
-  timeout: 60_000,
+  timeout: 120_000,
   reporter: [["list"], ["json", { outputFile: ".tmp/playwright-report.json" }]],
   use: {
     baseURL,

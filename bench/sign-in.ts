@@ -9,8 +9,9 @@
  *   npm run bench:sign-in                       # builds, then serves this checkout as `npm run serve` does
  *   npx tsx --conditions=react-server bench/sign-in.ts --app ../other-checkout --runs 3
  *
+ * --trace makes only two sign-ins and stops: with SQL_COUNT_LOG=1 the server prints each statement.
  * --app serves another built checkout (for a before/after comparison on the same machine); it
- * is started with its own scripts/serve.ts when it has one, else with `next start`.
+ * is started with its own scripts/serve.ts when it has one, else (or with --server next) with `next start`.
  *
  * --instances N serves N `next start` instances behind nginx instead (scripts/cluster.ts; nginx on
  * --port, the instances above it), and --database postgres puts them on a throwaway PostgreSQL
@@ -177,7 +178,7 @@ async function seedPostgres(url: string, encryptionKey: Buffer, run: number): Pr
 }
 
 async function startServer(dbFile: string, authSecret: string, encryptionKey: Buffer): Promise<ChildProcess> {
-  const clustered = readdirSync(path.join(APP, "scripts")).includes("serve.ts");
+  const clustered = arg("server", "serve") === "serve" && readdirSync(path.join(APP, "scripts")).includes("serve.ts");
   const [command, args] = INSTANCES
     ? [path.join(APP, "node_modules/.bin/tsx"), ["scripts/cluster.ts"]]
     : clustered
@@ -247,6 +248,31 @@ function peakRss(root: number): number[] {
     .sort((a, b) => b - a);
 }
 
+let serverPid = 0;
+const CLOCK_TICKS_PER_S = 100;
+
+/** CPU time (user + system) the server's processes have used so far, in ms: independent of other load on the machine. */
+function serverCpuMs(): number {
+  let ticks = 0;
+  for (const pid of processTree(serverPid)) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      /* gone */
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_S;
+}
+
+/** A load phase, with the server CPU it cost per successful operation. */
+async function phase(concurrency: number, seconds: number, task: () => Promise<boolean | null>): Promise<LoadResult & { cpuMs: number }> {
+  const before = serverCpuMs();
+  const result = await load(concurrency, seconds, task);
+  return { ...result, cpuMs: (serverCpuMs() - before) / Math.max(result.done + result.failures, 1) };
+}
+
 const sqlTotal = () => {
   try {
     return readdirSync(SQL_DIR).reduce((sum, file) => sum + Number(readFileSync(path.join(SQL_DIR, file), "utf8") || 0), 0);
@@ -265,7 +291,10 @@ async function passwordStep(account: Account): Promise<Jar | null> {
   const jar: Jar = new Map();
   const { body, type } = multipart([...signInForm, ["email", account.email], ["password", PASSWORD]]);
   const reply = await send("POST", "/sign-in", jar, { "content-type": type, origin: BASE, accept: "text/html" }, body);
-  if (reply.status !== 303 || !String(reply.headers.location).includes("/sign-in/code")) return null;
+  if (reply.status !== 303 || !String(reply.headers.location).includes("/sign-in/code")) {
+    expectAnswer(`password step: ${reply.status} ${/role="alert"[^>]*>([^<]*)/.exec(reply.body.toString())?.[1] ?? ""}`.trim(), "303");
+    return null;
+  }
   const csrf = await send("GET", "/api/auth/csrf", jar);
   jar.set("bench.csrf", JSON.parse(csrf.body.toString()).csrfToken);
   return jar;
@@ -287,7 +316,7 @@ async function postCode(jar: Jar, code: string): Promise<string> {
 
 async function fullSignIn(account: Account): Promise<boolean> {
   const jar = await passwordStep(account);
-  return jar !== null && (await postCode(jar, totp(account.key))) === "signed-in";
+  return jar !== null && expectAnswer(await postCode(jar, totp(account.key)), "signed-in");
 }
 
 /** A code that is wrong at every step the server might look at. */
@@ -316,7 +345,7 @@ async function load(concurrency: number, seconds: number, task: () => Promise<bo
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < deadline) {
         const t = performance.now();
-        const ok = await task().catch(() => false);
+        const ok = await task().catch((error: unknown) => expectAnswer(`error: ${error instanceof Error ? error.message : String(error)}`, "an answer"));
         if (ok === null) return;
         if (ok) latencies.push(performance.now() - t);
         else failures++;
@@ -374,8 +403,8 @@ async function measure(accounts: Account[]): Promise<Figures> {
   await load(16, 1, async () => (await send("GET", "/sign-in", null, { accept: "text/html" })).status === 200);
 
   const floor = await argon2Floor(16, SECONDS);
-  const getSignIn = await load(16, SECONDS, async () => (await send("GET", "/sign-in", null, { accept: "text/html" })).status === 200);
-  const c16 = await load(16, SECONDS, () => fullSignIn(take()));
+  const getSignIn = await phase(16, SECONDS, async () => (await send("GET", "/sign-in", null, { accept: "text/html" })).status === 200);
+  const c16 = await phase(16, SECONDS, () => fullSignIn(take()));
   const c4 = await load(4, SECONDS, () => fullSignIn(take()));
 
   await pause(600);
@@ -395,7 +424,7 @@ async function measure(accounts: Account[]): Promise<Figures> {
     return jar !== null;
   });
   let cursor = 0;
-  const wrong = await load(16, SECONDS, async () => {
+  const wrong = await phase(16, SECONDS, async () => {
     while (cursor < pending.length && pending[cursor]!.left === 0) cursor++;
     const item = pending[cursor];
     if (!item) return null;
@@ -414,7 +443,7 @@ async function measure(accounts: Account[]): Promise<Figures> {
     }),
   );
   let turn = 0;
-  const refusals = await load(16, SECONDS, async () => {
+  const refusals = await phase(16, SECONDS, async () => {
     const item = locked[turn++ % locked.length]!;
     return expectAnswer(await postCode(item.jar, item.code), "locked");
   });
@@ -431,6 +460,10 @@ async function measure(accounts: Account[]): Promise<Figures> {
     getSignIn: getSignIn.rate,
     statements,
     failures,
+    cpuSignIn: c16.cpuMs,
+    cpuWrongCode: wrong.cpuMs,
+    cpuLockedRefusal: refusals.cpuMs,
+    cpuGetSignIn: getSignIn.cpuMs,
   };
 }
 
@@ -474,6 +507,7 @@ async function main() {
   }
 
   const server = await startServer(database, authSecret, encryptionKey);
+  serverPid = server.pid!;
   try {
     signInForm = hiddenFields((await send("GET", "/sign-in", null, { accept: "text/html" })).body.toString());
     if (process.argv.includes("--trace")) {
@@ -499,6 +533,10 @@ async function main() {
       ["locked account's refusal, c=16", `${m("lockedRefusal").toFixed(0)} /s`],
       ["GET /sign-in, c=16", `${m("getSignIn").toFixed(0)} /s`],
       ["SQL statements per sign-in (BEGIN/COMMIT included)", m("statements").toFixed(1)],
+      [
+        "server CPU (all processes) per full sign-in / wrong code / locked refusal / GET /sign-in",
+        `${m("cpuSignIn").toFixed(1)} / ${m("cpuWrongCode").toFixed(1)} / ${m("cpuLockedRefusal").toFixed(1)} / ${m("cpuGetSignIn").toFixed(1)} ms`,
+      ],
       ["server processes; peak RSS of the largest", `${rss.length}; ${rss[0]?.toFixed(0)} MB (all: ${rss.map((mb) => mb.toFixed(0)).join(", ")} MB)`],
       ["JS on the wire: /sign-in, /sign-up, /enroll", `${kB(signInJs.bytes)}, ${kB(signUpJs.bytes)}, ${kB(enrollJs.bytes)} (${[...new Set([...signInJs.encodings, ...enrollJs.encodings])].join(", ")})`],
       ["a wrong TOTP code in-process (checkCode, ±10-step clock search)", `${codeCheck.checkUs.toFixed(0)} µs; 21 plain HMAC-SHA1 codes: ${codeCheck.hmacUs.toFixed(0)} µs`],

@@ -2,6 +2,9 @@ import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
 import { ageStepUps, codeAt, enrolledAdmin, enrolledPatient, enterCode, readSetupKey, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
 
+// Each test walks many pages and runs axe twice on each (light and dark): minutes, not seconds.
+test.describe.configure({ timeout: 240_000 });
+
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 /** Every WCAG 2.2 A/AA rule axe knows, on the page as it is now, in light and in dark mode. */
@@ -64,7 +67,7 @@ test("every patient page and state passes axe (WCAG 2.2 AA) in light and dark mo
   const other = await browser.newContext();
   const otherPage = await other.newPage();
   await signInWithPassword(otherPage, patient.email);
-  await otherPage.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+  await otherPage.getByRole("link", { name: "Lost your phone? Use a recovery code" }).click();
   await otherPage.getByLabel("Recovery code").fill(patient.recoveryCodes[0]!);
   await otherPage.getByRole("button", { name: "Sign in" }).click();
   await expect(otherPage.getByTestId("recovery-notice")).toBeVisible();

@@ -73,7 +73,7 @@ test("a patient signs up, sets up, signs out and in, and changes settings with J
   await page.goto("/account/new-phone");
   const newSecret = await readSetupKey(page);
   await enterCode(page, codeAt(newSecret), "Use this phone from now on");
-  await expect(page).toHaveURL(/\/account\/recovery-codes$/);
+  await expect(page).toHaveURL(/\/account\/recovery-codes\?notice=newPhoneDone$/);
 
   await page.goto("/home");
   await signOut(page);
@@ -109,9 +109,10 @@ test("an admin searches, resets a patient and filters the audit log with JavaScr
   await page.getByRole("button", { name: "Search" }).click();
   await page.getByRole("link", { name: patient.email }).click();
   await expect(page).toHaveURL(/\/admin\/patients\//);
-  await page.getByLabel(/^Reason/).fill("Lost phone; identity checked at the desk");
+  await page.getByRole("link", { name: "Reset two-step sign-in…" }).click();
+  await page.getByLabel("Internal note (audit log only)").fill("Lost phone; identity checked at the desk");
   await page.getByLabel("6-digit code").fill(codeAt(admin.secret, admin.enrolledAt + 30));
-  await page.getByRole("button", { name: "Reset two-step sign-in" }).click();
+  await page.getByRole("button", { name: `Yes, reset ${patient.email}` }).click();
   await expect(page.getByText("Two-step sign-in was reset")).toBeVisible();
 
   await page.goto("/admin/audit");

@@ -14,7 +14,7 @@ test("signed-in devices: each open session with browser, OS and address, signed 
   const laptop = await browser.newContext();
   const laptopPage = await laptop.newPage();
   await signInWithPassword(laptopPage, patient.email);
-  await laptopPage.getByRole("button", { name: "Lost your phone? Use a recovery code" }).click();
+  await laptopPage.getByRole("link", { name: "Lost your phone? Use a recovery code" }).click();
   await laptopPage.getByLabel("Recovery code").fill(patient.recoveryCodes[0]!);
   await laptopPage.getByRole("button", { name: "Sign in" }).click();
   await expect(laptopPage).toHaveURL(/\/home$/);
