@@ -127,8 +127,8 @@ async function seed(dbFile: string, encryptionKey: Buffer, run: number): Promise
   const db = new Database(dbFile);
   const now = sqliteTime(Date.now());
   const insert = db.prepare(
-    `INSERT INTO "User" (id, email, role, passwordHash, totpSecret, enrolledAt, recoveryCodesIssuedAt, createdAt, updatedAt)
-     VALUES (?, ?, 'patient', ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO "User" (id, email, role, passwordHash, totpSecret, enrolledAt, recoveryCodesIssuedAt, emailConfirmedAt, createdAt, updatedAt)
+     VALUES (?, ?, 'patient', ?, ?, ?, ?, ?, ?, ?)`,
   );
   const accounts: Account[] = [];
   db.transaction(() => {
@@ -137,7 +137,7 @@ async function seed(dbFile: string, encryptionKey: Buffer, run: number): Promise
       const key = randomBytes(20);
       const sealed = encryptSecret(toBase32(key), encryptionKey, `totp-secret:${id}`);
       const email = `bench-${run}-${i}@example.test`;
-      insert.run(id, email, passwordHash, sealed, now, now, now, now);
+      insert.run(id, email, passwordHash, sealed, now, now, now, now, now);
       accounts.push({ email, key });
     }
   })();
@@ -162,12 +162,12 @@ async function seedPostgres(url: string, encryptionKey: Buffer, run: number): Pr
         const key = randomBytes(20);
         const email = `bench-${run}-${i}@example.test`;
         const n = values.length;
-        rows.push(`($${n + 1}, $${n + 2}, 'patient', $${n + 3}, $${n + 4}, $${n + 5}, $${n + 5}, $${n + 5}, $${n + 5})`);
+        rows.push(`($${n + 1}, $${n + 2}, 'patient', $${n + 3}, $${n + 4}, $${n + 5}, $${n + 5}, $${n + 5}, $${n + 5}, $${n + 5})`);
         values.push(id, email, passwordHash, encryptSecret(toBase32(key), encryptionKey, `totp-secret:${id}`), now);
         accounts.push({ email, key });
       }
       await client.query(
-        `INSERT INTO "User" (id, email, role, "passwordHash", "totpSecret", "enrolledAt", "recoveryCodesIssuedAt", "createdAt", "updatedAt") VALUES ${rows.join(", ")}`,
+        `INSERT INTO "User" (id, email, role, "passwordHash", "totpSecret", "enrolledAt", "recoveryCodesIssuedAt", "emailConfirmedAt", "createdAt", "updatedAt") VALUES ${rows.join(", ")}`,
         values,
       );
     }
@@ -410,7 +410,7 @@ async function measure(accounts: Account[]): Promise<Figures> {
   await pause(600);
   const before = sqlTotal();
   const SEQUENTIAL = 20;
-  for (let i = 0; i < SEQUENTIAL; i++) if (!(await fullSignIn(take()))) throw new Error("sign-in failed while counting statements");
+  for (let i = 0; i < SEQUENTIAL; i++) if (!(await fullSignIn(take()))) throw new Error(`sign-in failed while counting statements: ${JSON.stringify(Object.fromEntries(unexpected))}`);
   await pause(600);
   const statements = (sqlTotal() - before) / SEQUENTIAL;
 
