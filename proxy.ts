@@ -3,6 +3,8 @@ import { messages } from "@/lib/messages";
 
 /** Every form here is a few hundred bytes; anything far larger is refused before it is parsed. */
 const MAX_POST_BYTES = 64 * 1024;
+/** The keyfob import takes a vendor's file; Next.js itself caps a server action's body at 1 MB. */
+const MAX_IMPORT_POST_BYTES = 1024 * 1024;
 
 const escapeHtml = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -63,7 +65,8 @@ function checkPost(request: NextRequest): NextResponse | null {
   const length = declared === null ? NaN : Number(declared);
   // Browsers always declare the size of a form; a streamed body of unknown size is not a form.
   if (declared === null && request.body !== null) return refuse(411, "Length required.");
-  if (declared !== null && (!Number.isFinite(length) || length > MAX_POST_BYTES)) return refuse(413, messages.formTooLarge);
+  const max = request.nextUrl.pathname === "/admin/tokens" ? MAX_IMPORT_POST_BYTES : MAX_POST_BYTES;
+  if (declared !== null && (!Number.isFinite(length) || length > max)) return refuse(413, messages.formTooLarge);
 
   // Every form here posts to its own site (with or without JavaScript). Next.js checks server
   // actions too, but answers a foreign or "null" origin with a bare 500.

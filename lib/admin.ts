@@ -2,6 +2,7 @@ import "server-only";
 import { z } from "zod";
 import { auditEntryCreate, type Actor } from "./audit";
 import { dialect, getDb } from "./db";
+import { removeFactorWrites } from "./factors/registry";
 import { retiredFromActive } from "./two-factor";
 import { setupDeadlineFrom } from "./users";
 import { Prisma } from "@/generated/prisma/client";
@@ -242,6 +243,7 @@ export async function resetEnrollment(actor: Actor, targetId: string, reason: st
     db.recoveryCode.deleteMany({ where: { userId: target.id } }),
     db.authChallenge.deleteMany({ where: { userId: target.id } }),
     db.enrollmentKey.deleteMany({ where: { userId: target.id } }),
+    ...removeFactorWrites(target.id),
     db.userSession.updateMany({ where: { userId: target.id, endedAt: null }, data: { endedAt: now, endReason: "enrollment-reset" } }),
     db.securityEvent.create({ data: { type: "enrollment-reset" satisfies EventType, userId: target.id, ip: actor.ip, detail: patientMessage.slice(0, 200) } }),
     auditEntryCreate(actor, "enrollment-reset", target, reason, patientMessage),

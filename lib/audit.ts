@@ -9,6 +9,10 @@ export const AUDIT_ACTIONS = {
   "account-unlocked": "Unlocked account",
   "admin-created": "Created admin",
   "setup-reopened": "Gave more time to set up",
+  "tokens-imported": "Imported keyfobs",
+  "token-assigned": "Assigned a keyfob",
+  "token-unassigned": "Took a keyfob back",
+  "token-lost": "Marked a keyfob lost",
   "password-reset-link-sent": "Sent a password reset link",
   "setup-sheet-printed": "Printed a one-time setup sheet",
 } as const;

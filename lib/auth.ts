@@ -78,7 +78,7 @@ async function startSession(userId: string, method: SignInMethod): Promise<strin
   const ip = await getClientIp();
   const userAgent = (await headers()).get("user-agent");
   const sid = await createSession({ userId, method, ip, userAgent });
-  await recordEvent(method === "recovery-code" ? "sign-in-recovery-code" : "sign-in", userId, ip);
+  await recordEvent(method === "recovery-code" ? "sign-in-recovery-code" : method === "keyfob" ? "sign-in-keyfob" : "sign-in", userId, ip);
   return sid;
 }
 

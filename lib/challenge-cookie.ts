@@ -3,6 +3,7 @@ import { cookies } from "next/headers";
 import { ensureCsrfCookie } from "./auth-csrf";
 import { createChallenge, findChallenge, revokeChallenge } from "./challenge";
 import { getConfig } from "./config";
+import { hasSignInFactor } from "./factors/registry";
 
 /** `__Host-` pins the cookie to this exact host over https; plain http (local use) cannot carry it. */
 function cookieName(): string {
@@ -33,7 +34,8 @@ export async function clearChallengeCookie(): Promise<void> {
  */
 export async function startSecondFactor(user: { id: string; enrolledAt: Date | null }): Promise<"/sign-in/code" | "/enroll"> {
   await revokeChallenge(await readChallengeCookie());
-  const purpose = user.enrolledAt ? "sign-in" : "enroll";
+  // A keyfob handed out by the clinic is proven with its first code at the code step.
+  const purpose = user.enrolledAt || (await hasSignInFactor(user.id)) ? "sign-in" : "enroll";
   const { token, maxAge } = await createChallenge(user.id, purpose);
   await setChallengeCookie(token, maxAge);
   // The code form posts to NextAuth even without JavaScript; it needs this to carry the CSRF token.

@@ -21,6 +21,10 @@ export const messages = {
   somethingWrong: "Something went wrong on our side. Please try again in a moment.",
   formTooLarge: "That form was too large to send. Please check what you typed and try again.",
   codeOrRecoveryFormat: "Enter the 6-digit code from your app, or one of your recovery codes (like abcd-efgh-jkmn).",
+  keyfobWrong: "That code didn't work. Press the button on your keyfob once and type the new code it shows.",
+  keyfobUsed: "That code was already used. Press the button on your keyfob once and type the new code it shows.",
+  keyfobPressAgain:
+    "Your keyfob has moved ahead of us. Press its button once more and type that new code too: then you're signed in.",
   recoveryWrong: "That recovery code didn't work. Check it against your saved list; each code works only once.",
   locked: "Too many wrong attempts. For your safety, sign-in is paused. Please try again in {minutes}.",
   tooManyAttempts: "Too many attempts from this network. Please try again in {minutes}.",

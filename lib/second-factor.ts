@@ -1,12 +1,13 @@
 import "server-only";
-import { encodeMessage, encodeWait, type MessageKey } from "./messages";
+import { checkSignInCode } from "./factors/registry";
+import { totpFailure } from "./factors/totp";
+import { encodeWait } from "./messages";
 import { checkLimits, consumeLimits, policies, resetLimit, type LimitResult } from "./rate-limit";
 import { normalizeRecoveryCode, useRecoveryCode } from "./recovery-codes";
 import { recordEvent } from "./security-events";
 import type { SignInMethod } from "./sessions";
-import { TOTP_PERIOD_SECONDS } from "./totp";
-import { confirmEnrollment, verifyTotpForUser, type CodeResult } from "./two-factor";
-import { normalizeCode } from "./validation";
+import { confirmEnrollment } from "./two-factor";
+import { normalizeCode, normalizeLongCode } from "./validation";
 
 /**
  * Where the code is being entered: sign-in, confirming it's you while signed in (both take a
@@ -20,24 +21,9 @@ export type SecondFactorResult =
 
 const lockedMessage = (refusal: Extract<LimitResult, { ok: false }>) => encodeWait("locked", refusal.retryAt);
 
-function codeFailure(result: Exclude<CodeResult, { ok: true }>): string {
-  if (result.reason === "wrong" && result.driftSteps !== undefined) {
-    return encodeMessage("clockDrift", Math.round((result.driftSteps * TOTP_PERIOD_SECONDS) / 60) || Math.sign(result.driftSteps));
-  }
-  const keys: Record<typeof result.reason, MessageKey> = {
-    wrong: "codeWrong",
-    used: "codeUsed",
-    replaced: "keyReplaced",
-    "old-key": "oldKeyCode",
-    "not-enrolling": "notEnrolling",
-    "not-enrolled": "challengeExpired",
-  };
-  return keys[result.reason];
-}
-
 /**
- * The one place a second factor is checked: a 6-digit code, or (outside enrollment) a recovery
- * code. Limits come first: a locked account or address is refused before the input is even
+ * The one place a second factor is checked: a code from any factor the account holds (see
+ * lib/factors/registry.ts), or (outside enrollment) a recovery code. Limits come first: a locked account or address is refused before the input is even
  * read; one attempt is counted right before the comparison; a success resets the account's count.
  * Returns a message (see lib/messages.ts renderMessage) for anything but success.
  */
@@ -60,8 +46,9 @@ export async function passSecondFactor(input: {
   ]);
   if (!early.ok) return { ok: false, message: early.gate === 0 ? encodeWait("tooManyAttempts", early.retryAt) : lockedMessage(early) };
 
-  const totp = normalizeCode(input.code);
   const enrolling = purpose === "enroll" || purpose === "new-phone";
+  // Keyfobs may show 7 or 8 digits; setup is for an authenticator app's 6.
+  const totp = normalizeCode(input.code) ?? (enrolling ? null : normalizeLongCode(input.code));
   const recovery = !totp && !enrolling && typeof input.code === "string" ? normalizeRecoveryCode(input.code) : null;
   if (!totp && !recovery) return { ok: false, message: enrolling ? "codeFormat" : "codeOrRecoveryFormat" };
 
@@ -79,10 +66,16 @@ export async function passSecondFactor(input: {
     if (used.ok) success = { ok: true, method: "recovery-code", remainingRecoveryCodes: used.remaining };
     failure = "recoveryWrong";
   } else {
-    const owner = { userId, ownerId: input.keyOwnerId ?? "", kind: purpose === "enroll" ? ("first" as const) : ("new-phone" as const) };
-    const result = enrolling ? await confirmEnrollment(owner, totp!, undefined, input.keepSessionId) : await verifyTotpForUser(userId, totp!);
-    if (result.ok) success = { ok: true, method: "totp" };
-    failure = result.ok ? "" : codeFailure(result);
+    if (enrolling) {
+      const owner = { userId, ownerId: input.keyOwnerId ?? "", kind: purpose === "enroll" ? ("first" as const) : ("new-phone" as const) };
+      const result = await confirmEnrollment(owner, totp!, undefined, input.keepSessionId);
+      if (result.ok) success = { ok: true, method: "totp" };
+      failure = result.ok ? "" : totpFailure(result);
+    } else {
+      const result = await checkSignInCode(userId, totp!, ip);
+      if (result.ok) success = { ok: true, method: result.method };
+      failure = result.ok ? "" : result.message;
+    }
   }
 
   if (success) {

@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { getDb } from "./db";
 
-export type SignInMethod = "totp" | "recovery-code";
+export type SignInMethod = "totp" | "keyfob" | "recovery-code";
 
 /** How long a proof of password and code counts for sensitive changes. */
 export const STEP_UP_SECONDS = 5 * 60;
@@ -33,7 +33,7 @@ export async function findActiveSession(id: string): Promise<ActiveSession | nul
     select: { id: true, userId: true, method: true, stepUpAt: true, createdAt: true, endedAt: true },
   });
   if (!row || row.endedAt) return null;
-  const method: SignInMethod = row.method === "recovery-code" ? "recovery-code" : "totp";
+  const method: SignInMethod = row.method === "recovery-code" || row.method === "keyfob" ? row.method : "totp";
   return { id: row.id, userId: row.userId, method, stepUpAt: row.stepUpAt, createdAt: row.createdAt };
 }
 

@@ -59,6 +59,13 @@ export function normalizeCode(input: unknown): string | null {
   return /^[0-9]{6}$/.test(code) ? code : null;
 }
 
+/** A keyfob's longer code (7 or 8 digits), cleaned the same way. */
+export function normalizeLongCode(input: unknown): string | null {
+  if (typeof input !== "string" || input.length > 64) return null;
+  const code = input.normalize("NFKC").replace(/[\s\-.·]/g, "");
+  return /^[0-9]{7,8}$/.test(code) ? code : null;
+}
+
 export type FieldErrors<K extends string> = Partial<Record<K, string>>;
 
 /** The first message for each field of a failed parse. */

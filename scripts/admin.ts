@@ -6,6 +6,11 @@
  *   npm run admin -- reset --email EMAIL --reason "TEXT" [--message "TEXT"]
  *   npm run admin -- unlock --email EMAIL
  *   npm run admin -- reopen-setup --email EMAIL
+ *   npm run admin -- import-tokens FILE
+ *   npm run admin -- list-tokens [--state free|assigned|active|lost] [--serial PREFIX]
+ *   npm run admin -- assign-token --serial SERIAL --email EMAIL --reason "TEXT"
+ *   npm run admin -- unassign-token --serial SERIAL --reason "TEXT"
+ *   npm run admin -- lost-token --serial SERIAL --reason "TEXT"
  */
 import os from "node:os";
 import { parseArgs } from "node:util";
@@ -24,7 +29,15 @@ const USAGE = `Usage: npm run admin -- <command> [options]
                                              what the patient reads (a standard sentence when left out).
   unlock --email EMAIL                       End a sign-in lockout early.
   reopen-setup --email EMAIL                 Give an account that has not set up two-step sign-in
-                                             another SETUP_EXPIRES_DAYS to do so.`;
+                                             another SETUP_EXPIRES_DAYS to do so.
+  import-tokens FILE                         Import keyfobs (HOTP) from a vendor's CSV (serial, secret in hex
+                                             or base32, digits) or unencrypted PSKC file. All or nothing:
+                                             bad rows are listed by line and nothing is imported.
+  list-tokens [--state STATE] [--serial P]   Keyfobs with their state (free, assigned, active, lost) and holder.
+  assign-token --serial S --email EMAIL      Hand a free keyfob to a patient; they prove it with one code
+        --reason "TEXT"                      at their next sign-in.
+  unassign-token --serial S --reason "TEXT"  Take a keyfob back (it becomes free).
+  lost-token --serial S --reason "TEXT"      Mark a keyfob lost: its codes never work again.`;
 
 class UsageError extends Error {}
 
@@ -76,6 +89,8 @@ async function main() {
       message: { type: "string" },
       query: { type: "string" },
       limit: { type: "string" },
+      serial: { type: "string" },
+      state: { type: "string" },
       help: { type: "boolean", short: "h" },
     },
   }).valueOf() as { positionals: string[]; values: Record<string, string | boolean | undefined> };
@@ -92,6 +107,7 @@ async function main() {
     throw error;
   }
   const admin = await import("../lib/admin");
+  const tokens = await import("../lib/factors/hotp/tokens");
   const { recordAudit } = await import("../lib/audit");
   const { emailSchema, newPasswordSchema, nameSchema } = await import("../lib/validation");
   const { createAdmin } = await import("../lib/users");
@@ -162,6 +178,51 @@ async function main() {
       const result = await admin.reopenSetup(actor, target.id);
       if (!result.ok) throw new UsageError(result.message);
       console.log(`${target.email} can set up two-step sign-in again.`);
+      return;
+    }
+    case "import-tokens": {
+      const file = positionals[1];
+      if (!file) throw new UsageError("import-tokens needs the file to read: npm run admin -- import-tokens FILE");
+      const { readFile, stat } = await import("node:fs/promises");
+      const { MAX_IMPORT_BYTES } = await import("../lib/factors/hotp/import");
+      const size = await stat(file).then((info) => (info.isFile() ? info.size : -1), () => -2);
+      if (size === -2) throw new UsageError(`Can't read ${file}.`);
+      if (size === -1) throw new UsageError(`${file} is not a file.`);
+      if (size > MAX_IMPORT_BYTES) throw new UsageError(`${file} is larger than 1 MB.`);
+      const result = await tokens.importTokens(actor, await readFile(file, "utf8"));
+      if (!result.ok) {
+        throw new UsageError(`Nothing was imported from ${file}:\n${result.problems.map((p) => `  line ${p.line}: ${p.message}`).join("\n")}`);
+      }
+      console.log(`Imported ${result.imported} keyfob(s) from ${file}.`);
+      return;
+    }
+    case "list-tokens": {
+      const states = ["free", "assigned", "active", "lost"] as const;
+      const state = values.state === undefined ? undefined : states.find((s) => s === values.state);
+      if (values.state !== undefined && !state) throw new UsageError(`--state: one of ${states.join(", ")}.`);
+      console.log(["serial", "state", "digits", "holder", "since"].join("\t"));
+      for (const row of await tokens.listTokens({ state, serial: typeof values.serial === "string" ? values.serial : undefined }, 10_000)) {
+        console.log([row.serial, row.state, row.digits, row.holderEmail ?? "", (row.provenAt ?? row.assignedAt)?.toISOString() ?? ""].join("\t"));
+      }
+      return;
+    }
+    case "assign-token":
+    case "unassign-token":
+    case "lost-token": {
+      const serial = typeof values.serial === "string" ? values.serial.trim() : "";
+      if (!serial) throw new UsageError("--serial: the number printed on the keyfob.");
+      const reason = admin.reasonSchema.safeParse(values.reason ?? "");
+      if (!reason.success) throw new UsageError(`--reason: ${reason.error.issues[0]?.message}`);
+      const result =
+        command === "assign-token"
+          ? await tokens.assignToken(actor, serial, email(), reason.data)
+          : await tokens.releaseToken(actor, serial, command === "lost-token" ? "lost" : "free", reason.data);
+      if (!result.ok) throw new UsageError(result.message);
+      console.log(
+        command === "assign-token"
+          ? `Keyfob ${serial} assigned to ${email()}. They prove it with one code at their next sign-in.`
+          : `Keyfob ${serial} ${command === "lost-token" ? "marked lost" : "is free again"}.`,
+      );
       return;
     }
     default:

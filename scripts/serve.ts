@@ -16,7 +16,13 @@ const QUICK_EXIT_MS = 10_000;
 
 function readConfig(): ServerConfig {
   loadEnvConfig(root, false, { info: () => {}, error: console.error });
+  // Next.js runs its server as "production" either way. Without NODE_ENV=production from the
+  // operator this is a trial on this machine (the quick start), which names its own address; a
+  // deployment says NODE_ENV=production and must set its https NEXTAUTH_URL (lib/config-schema.ts).
   try {
+    if (process.env.NODE_ENV === undefined && !process.env.NEXTAUTH_URL?.trim()) {
+      process.env.NEXTAUTH_URL = `http://localhost:${parseServerConfig(process.env).port}`;
+    }
     // The app's own settings too: better one clear message here than one per process.
     parseConfig(process.env);
     return parseServerConfig(process.env);

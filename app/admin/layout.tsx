@@ -11,6 +11,7 @@ export default async function AdminLayout({ children }: { children: React.ReactN
         className="card admin-nav"
         links={[
           { href: "/admin", text: "Patients", within: "/admin/patients/" },
+          { href: "/admin/tokens", text: "Keyfobs" },
           { href: "/admin/audit", text: "Audit log" },
         ]}
       />

@@ -34,6 +34,13 @@ async function renderNotice(type: EventType, c: NoticeContext, userId: string, d
     }
     case "enrollment-reset":
       return ["enrollment-reset", templates.enrollmentReset({ ...c, reason: detail ?? "" })];
+    case "keyfob-assigned":
+      return ["keyfob-assigned", templates.keyfobAssigned(c)];
+    case "keyfob-proven":
+      return ["keyfob-proven", templates.keyfobProven(c)];
+    case "keyfob-removed":
+    case "keyfob-lost":
+      return ["keyfob-removed", templates.keyfobRemoved({ ...c, lost: type === "keyfob-lost" })];
     default:
       return null;
   }

@@ -15,6 +15,9 @@ export type MessageKind =
   | "password-reset"
   | "lockout"
   | "enrollment-reset"
+  | "keyfob-assigned"
+  | "keyfob-proven"
+  | "keyfob-removed"
   | "password-reset-link"
   | "confirm-email"
   | "sign-up-existing";

@@ -100,6 +100,21 @@ export const templates = {
       "If it was you: wait until then, check that your phone sets its time automatically, and enter the newest code from your app.",
       `If it wasn't you, someone knows your password. Change it: choose "Forgot your password?" on the sign-in page, or call the clinic: ${c.sender.contact}.`,
     ]),
+  keyfobAssigned: (c: NoticeContext) =>
+    layout(c.sender, "The clinic gave you a keyfob for signing in", greet(c.name), [
+      `The clinic linked a keyfob to your account on ${formatTime(c.at)}. The next time you sign in, press its button once and type the code it shows after your password.`,
+      notYou(c.sender),
+    ]),
+  keyfobProven: (c: NoticeContext) =>
+    layout(c.sender, "Your keyfob is set up", greet(c.name), [
+      `You signed in with your keyfob for the first time on ${where(c.at, c.ip)}. From now on you sign in with your password and a code from the keyfob.`,
+      notYou(c.sender),
+    ]),
+  keyfobRemoved: (c: NoticeContext & { lost: boolean }) =>
+    layout(c.sender, c.lost ? "Your keyfob was marked lost" : "The clinic took back your keyfob", greet(c.name), [
+      `${c.lost ? "The clinic marked your keyfob as lost" : "The clinic unlinked your keyfob from your account"} on ${formatTime(c.at)}. Its codes no longer work for your account.`,
+      notYou(c.sender),
+    ]),
   enrollmentReset: (c: NoticeContext & { reason: string }) =>
     layout(c.sender, "The clinic reset your two-step sign-in", greet(c.name), [
       `The clinic reset your account's two-step sign-in on ${formatTime(c.at)}. The reason given: "${c.reason}"`,

@@ -6,6 +6,7 @@ import { SignOutButton } from "@/components/sign-out-button";
 import { readCsrfToken } from "@/lib/auth-csrf";
 import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 import { getConfig } from "@/lib/config";
+import { factorsOf } from "@/lib/factors/registry";
 
 export const metadata: Metadata = { title: "Enter your code" };
 
@@ -16,14 +17,24 @@ export default async function CodeStepPage({ searchParams }: Props) {
   if (!challenge) redirect(await signInAgainPath());
   if (challenge.purpose === "enroll") redirect("/enroll");
   const { error, recovery } = await searchParams;
+  const factors = await factorsOf(challenge.userId);
+  const kinds = factors.map((factor) => factor.kind);
+  // A keyfob's first code finishes its setup: the recovery codes come next, as after an app's setup.
+  const firstUse = factors.some((factor) => factor.firstUse);
   return (
     <section className="card">
       <h1>Enter your code</h1>
-      <p className="muted">Step 2 of 2: the 6-digit code from your authenticator app.</p>
+      <p className="muted">
+        {kinds.includes("hotp")
+          ? kinds.includes("totp")
+            ? "Step 2 of 2: the code from your authenticator app, or press your keyfob's button once and type the code it shows."
+            : "Step 2 of 2: press your keyfob's button once and type the code it shows."
+          : "Step 2 of 2: the 6-digit code from your authenticator app."}
+      </p>
       <CodeForm
         issuer={getConfig().issuer}
         submitLabel="Sign in"
-        onSuccessPath="/"
+        onSuccessPath={firstUse ? "/account/recovery-codes" : "/"}
         csrfToken={await readCsrfToken()}
         initialError={typeof error === "string" ? error : undefined}
         initialRecovery={recovery === "1"}

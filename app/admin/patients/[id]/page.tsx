@@ -9,6 +9,8 @@ import { requireAdmin } from "@/lib/session";
 import { unlockPatient } from "../../actions";
 import { adminMetadata } from "../../admin-metadata";
 import { ResetForm } from "./reset-form";
+import { tokenOf } from "@/lib/factors/hotp/tokens";
+import { AssignForm, ReleaseForm } from "../../tokens/token-forms";
 
 export const generateMetadata = adminMetadata("Patient");
 
@@ -17,11 +19,14 @@ const DONE: Record<string, string> = {
   unlock: "The account was unlocked.",
   missing: "That account no longer exists.",
   "reset-link": "A password reset link is on its way to the patient (see Messages below).",
+  keyfob: "The keyfob was assigned. The patient proves it with one code at their next sign-in.",
+  "keyfob-free": "The keyfob was taken back.",
+  "keyfob-lost": "The keyfob was marked lost; its codes no longer work.",
 };
 
 const STATUS: Record<string, string> = { queued: "waiting to send", sending: "sending", sent: "sent", failed: "failed" };
 
-type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string; reset?: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string; reset?: string; keyfob?: string }> };
 
 export default async function AdminPatientPage({ params, searchParams }: Props) {
   await requireAdmin();
@@ -29,7 +34,8 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
   const patient = await getAccountDetail(id);
   if (!patient) notFound();
   const events = await listActivity(patient.id, 20);
-  const { done, reset } = await searchParams;
+  const { done, reset, keyfob } = await searchParams;
+  const token = await tokenOf(patient.id);
   const self = `/admin/patients/${encodeURIComponent(patient.id)}`;
   const displayName = patient.name ?? patient.email;
   const canReset = patient.role === "patient" && Boolean(patient.enrolledAt);
@@ -78,6 +84,30 @@ export default async function AdminPatientPage({ params, searchParams }: Props) 
         <p className="card">
           <Link href={`/admin/patients/${encodeURIComponent(patient.id)}/password`}>Help with their password</Link>
         </p>
+      )}
+      {patient.role === "patient" && (
+        <section className="card" id="keyfob" aria-labelledby="keyfob-heading">
+          <h2 id="keyfob-heading">Keyfob</h2>
+          {token ? (
+            <>
+              <p data-testid="patient-keyfob">
+                {token.serial}: {token.state === "active" ? `in use since ${clinicDateTime(token.provenAt!)}` : "handed out, waiting for its first code"}
+              </p>
+              <ReleaseForm serial={token.serial} patientId={patient.id} />
+            </>
+          ) : keyfob === "1" && reset !== "1" ? (
+            <AssignForm patientId={patient.id} issuer={getConfig().issuer} />
+          ) : (
+            <>
+              <p className="muted">For a patient without a smartphone: a keyfob shows a new code at each press.</p>
+              <p>
+                <Link className="button secondary" href={`${self}?keyfob=1#keyfob`}>
+                  Assign a keyfob…
+                </Link>
+              </p>
+            </>
+          )}
+        </section>
       )}
       {canReset && (
         <section className="card danger-zone" id="reset" aria-labelledby="reset-heading">
