@@ -3,6 +3,10 @@ import { defineConfig, devices } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
 const baseURL = `http://127.0.0.1:${PORT}`;
+// Two `next start` instances on one throwaway PostgreSQL behind nginx (scripts/cluster.ts):
+// PostgreSQL on CLUSTER_PORT, nginx on +1, the instances on +2 and +3.
+const CLUSTER_PORT = PORT + 10;
+const clusterURL = `http://127.0.0.1:${CLUSTER_PORT + 1}`;
 /** The test SMTP server that scripts/e2e-server.ts runs beside the portal. */
 const SMTP_PORT = PORT + 1;
 
@@ -31,8 +35,11 @@ export default defineConfig({
       ],
     },
   },
-  projects: [{ name: "chromium", use: { ...devices["Desktop Chrome"], channel: undefined } }],
-  webServer: {
+  projects: [
+    { name: "chromium", testIgnore: /load-balancer\.spec\.ts/, use: { ...devices["Desktop Chrome"], channel: undefined } },
+    { name: "load-balancer", testMatch: /load-balancer\.spec\.ts/, use: { ...devices["Desktop Chrome"], channel: undefined, baseURL: clusterURL } },
+  ],
+  webServer: [{
     // A fresh database from the real migrations, then the production build under `next start`.
     command: `node_modules/.bin/tsx scripts/e2e-server.ts`,
     url: `${baseURL}/sign-in`,
@@ -60,5 +67,25 @@ export default defineConfig({
       SMTP_URL: `smtp://portal:${encodeURIComponent("smtp test password")}@127.0.0.1:${SMTP_PORT}`,
       MAIL_FROM: '"St. Mary Test Clinic" <portal@clinic.test>',
     },
-  },
+  }, {
+    command: `node_modules/.bin/tsx scripts/cluster.ts`,
+    url: `${clusterURL}/sign-in`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    // The script stops PostgreSQL itself; a SIGKILL would leave the cluster running.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 15_000 },
+    env: {
+      CLUSTER_BASE_PORT: String(CLUSTER_PORT),
+      CLUSTER_INSTANCES: "2",
+      NEXTAUTH_URL: clusterURL,
+      // The same test SMTP server as the single portal: the helpers read confirmation mail from it.
+      SMTP_URL: `smtp://portal:${encodeURIComponent("smtp test password")}@127.0.0.1:${SMTP_PORT}`,
+      MAIL_FROM: '"St. Mary Test Clinic" <portal@clinic.test>',
+      SIGNUPS_PER_IP_PER_HOUR: "10000",
+      IP_ATTEMPTS_PER_15_MIN: "10000",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  }],
 });

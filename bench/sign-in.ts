@@ -12,8 +12,12 @@
  * --trace makes only two sign-ins and stops: with SQL_COUNT_LOG=1 the server prints each statement.
  * --app serves another built checkout (for a before/after comparison on the same machine); it
  * is started with its own scripts/serve.ts when it has one, else (or with --server next) with `next start`.
+ *
+ * --instances N serves N `next start` instances behind nginx instead (scripts/cluster.ts; nginx on
+ * --port, the instances above it), and --database postgres puts them on a throwaway PostgreSQL
+ * cluster (on --port minus 2) instead of the SQLite file. bench/instances.ts compares them.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import http from "node:http";
@@ -36,6 +40,9 @@ const ACCOUNTS_PER_RUN = 4_000;
 const SQL_DIR = path.resolve(`.tmp/bench-sql-${process.pid}`);
 // The same argon2id parameters as lib/password.ts.
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
+const INSTANCES = process.argv.includes("--instances") ? Number(arg("instances", "1")) : null;
+const POSTGRES = arg("database", "sqlite") === "postgres";
+const PG_DIR = path.resolve(`.tmp/bench-pg-${process.pid}`);
 
 // ---------------------------------------------------------------- HTTP with a small cookie jar
 
@@ -120,8 +127,8 @@ async function seed(dbFile: string, encryptionKey: Buffer, run: number): Promise
   const db = new Database(dbFile);
   const now = sqliteTime(Date.now());
   const insert = db.prepare(
-    `INSERT INTO "User" (id, email, role, passwordHash, totpSecret, enrolledAt, recoveryCodesIssuedAt, createdAt, updatedAt)
-     VALUES (?, ?, 'patient', ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO "User" (id, email, role, passwordHash, totpSecret, enrolledAt, recoveryCodesIssuedAt, emailConfirmedAt, createdAt, updatedAt)
+     VALUES (?, ?, 'patient', ?, ?, ?, ?, ?, ?, ?)`,
   );
   const accounts: Account[] = [];
   db.transaction(() => {
@@ -130,7 +137,7 @@ async function seed(dbFile: string, encryptionKey: Buffer, run: number): Promise
       const key = randomBytes(20);
       const sealed = encryptSecret(toBase32(key), encryptionKey, `totp-secret:${id}`);
       const email = `bench-${run}-${i}@example.test`;
-      insert.run(id, email, passwordHash, sealed, now, now, now, now);
+      insert.run(id, email, passwordHash, sealed, now, now, now, now, now);
       accounts.push({ email, key });
     }
   })();
@@ -138,11 +145,45 @@ async function seed(dbFile: string, encryptionKey: Buffer, run: number): Promise
   return accounts;
 }
 
+/** The same accounts as seed(), in PostgreSQL. */
+async function seedPostgres(url: string, encryptionKey: Buffer, run: number): Promise<Account[]> {
+  const { default: pg } = await import("pg");
+  const passwordHash = await hash(PASSWORD, ARGON2);
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const now = new Date();
+  const accounts: Account[] = [];
+  try {
+    for (let start = 0; start < ACCOUNTS_PER_RUN; start += 500) {
+      const values: unknown[] = [];
+      const rows: string[] = [];
+      for (let i = start; i < Math.min(start + 500, ACCOUNTS_PER_RUN); i++) {
+        const id = `bench${run}x${i}`;
+        const key = randomBytes(20);
+        const email = `bench-${run}-${i}@example.test`;
+        const n = values.length;
+        rows.push(`($${n + 1}, $${n + 2}, 'patient', $${n + 3}, $${n + 4}, $${n + 5}, $${n + 5}, $${n + 5}, $${n + 5}, $${n + 5})`);
+        values.push(id, email, passwordHash, encryptSecret(toBase32(key), encryptionKey, `totp-secret:${id}`), now);
+        accounts.push({ email, key });
+      }
+      await client.query(
+        `INSERT INTO "User" (id, email, role, "passwordHash", "totpSecret", "enrolledAt", "recoveryCodesIssuedAt", "emailConfirmedAt", "createdAt", "updatedAt") VALUES ${rows.join(", ")}`,
+        values,
+      );
+    }
+  } finally {
+    await client.end();
+  }
+  return accounts;
+}
+
 async function startServer(dbFile: string, authSecret: string, encryptionKey: Buffer): Promise<ChildProcess> {
   const clustered = arg("server", "serve") === "serve" && readdirSync(path.join(APP, "scripts")).includes("serve.ts");
-  const [command, args] = clustered
-    ? [path.join(APP, "node_modules/.bin/tsx"), ["scripts/serve.ts"]]
-    : [path.join(APP, "node_modules/.bin/next"), ["start", "-H", "127.0.0.1", "-p", String(PORT)]];
+  const [command, args] = INSTANCES
+    ? [path.join(APP, "node_modules/.bin/tsx"), ["scripts/cluster.ts"]]
+    : clustered
+      ? [path.join(APP, "node_modules/.bin/tsx"), ["scripts/serve.ts"]]
+      : [path.join(APP, "node_modules/.bin/next"), ["start", "-H", "127.0.0.1", "-p", String(PORT)]];
   const server = spawn(command, args, {
     cwd: APP,
     stdio: ["ignore", "ignore", "inherit"],
@@ -151,7 +192,9 @@ async function startServer(dbFile: string, authSecret: string, encryptionKey: Bu
       NODE_ENV: "production",
       PORT: String(PORT),
       HOSTNAME: "127.0.0.1",
-      DATABASE_URL: `file:${dbFile}`,
+      DATABASE_URL: dbFile.startsWith("postgresql:") ? dbFile : `file:${dbFile}`,
+      CLUSTER_BASE_PORT: String(PORT - 1),
+      CLUSTER_INSTANCES: String(INSTANCES ?? 1),
       AUTH_SECRET: authSecret,
       ENCRYPTION_KEY: encryptionKey.toString("base64"),
       NEXTAUTH_URL: BASE,
@@ -367,7 +410,7 @@ async function measure(accounts: Account[]): Promise<Figures> {
   await pause(600);
   const before = sqlTotal();
   const SEQUENTIAL = 20;
-  for (let i = 0; i < SEQUENTIAL; i++) if (!(await fullSignIn(take()))) throw new Error("sign-in failed while counting statements");
+  for (let i = 0; i < SEQUENTIAL; i++) if (!(await fullSignIn(take()))) throw new Error(`sign-in failed while counting statements: ${JSON.stringify(Object.fromEntries(unexpected))}`);
   await pause(600);
   const statements = (sqlTotal() - before) / SEQUENTIAL;
 
@@ -447,13 +490,23 @@ async function main() {
   mkdirSync(path.dirname(dbFile), { recursive: true });
   for (const suffix of ["", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
   rmSync(SQL_DIR, { recursive: true, force: true });
-  const { migrateDatabase } = (await import(path.join(APP, "scripts/migrate.ts"))) as typeof import("../scripts/migrate");
-  migrateDatabase(`file:${dbFile}`);
   const encryptionKey = randomBytes(32);
   const authSecret = randomBytes(32).toString("base64");
-  const seeded = await Promise.all(Array.from({ length: RUNS }, (_, run) => seed(dbFile, encryptionKey, run)));
+  let database = dbFile;
+  let seeded: Account[][];
+  if (POSTGRES) {
+    database = execFileSync("bash", ["scripts/pg-throwaway.sh", "start", PG_DIR, String(PORT - 2)], { encoding: "utf8" }).trim();
+    const { migratePostgres } = (await import(path.join(APP, "scripts/migrate-pg.ts"))) as typeof import("../scripts/migrate-pg");
+    await migratePostgres(database);
+    seeded = [];
+    for (let run = 0; run < RUNS; run++) seeded.push(await seedPostgres(database, encryptionKey, run));
+  } else {
+    const { migrateDatabase } = (await import(path.join(APP, "scripts/migrate.ts"))) as typeof import("../scripts/migrate");
+    migrateDatabase(`file:${dbFile}`);
+    seeded = await Promise.all(Array.from({ length: RUNS }, (_, run) => seed(dbFile, encryptionKey, run)));
+  }
 
-  const server = await startServer(dbFile, authSecret, encryptionKey);
+  const server = await startServer(database, authSecret, encryptionKey);
   serverPid = server.pid!;
   try {
     signInForm = hiddenFields((await send("GET", "/sign-in", null, { accept: "text/html" })).body.toString());
@@ -492,9 +545,14 @@ async function main() {
     console.log(`\nSign-in benchmark: ${APP}, ${RUNS} run(s) of ${SECONDS} s per figure, medians\n`);
     console.log("| measure | result |\n|---|---|");
     for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
-    console.log(`\n${JSON.stringify({ app: APP, runs, medians: Object.fromEntries(Object.keys(runs[0]!).map((k) => [k, m(k)])), rssMb: rss, js: { signIn: signInJs, signUp: signUpJs, enroll: enrollJs } })}`);
+    console.log(`\n${JSON.stringify({ app: APP, instances: INSTANCES, database: POSTGRES ? "postgres" : "sqlite", runs, medians: Object.fromEntries(Object.keys(runs[0]!).map((k) => [k, m(k)])), rssMb: rss, js: { signIn: signInJs, signUp: signUpJs, enroll: enrollJs } })}`);
   } finally {
     server.kill("SIGTERM");
+    if (POSTGRES) {
+      // The cluster's instances close their connections first.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      execFileSync("bash", ["scripts/pg-throwaway.sh", "stop", PG_DIR]);
+    }
     agent.destroy();
     rmSync(SQL_DIR, { recursive: true, force: true });
   }

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { auditEntryCreate, type Actor } from "./audit";
-import { getDb } from "./db";
+import { dialect, getDb } from "./db";
 import { removeFactorWrites } from "./factors/registry";
 import { retiredFromActive } from "./two-factor";
 import { setupDeadlineFrom } from "./users";
@@ -81,6 +81,17 @@ function ftsQuery(terms: string[]): string {
 }
 
 /**
+ * Rows of "UserSearch" holding every term. SQLite: an FTS5 trigram MATCH. PostgreSQL: LIKE over the
+ * folded text under a pg_trgm index (migration 20261201_191000_admin_search there), folding the
+ * term the same way; `\` escapes LIKE's own wildcards.
+ */
+function searchMatch(terms: string[]): Prisma.Sql {
+  if (dialect() === "sqlite") return Prisma.sql`"UserSearch" MATCH ${ftsQuery(terms)}`;
+  const like = (term: string) => `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return Prisma.join(terms.map((term) => Prisma.sql`"UserSearch"."text" LIKE search_fold(${like(term)})`), " AND ");
+}
+
+/**
  * One page of accounts matching `query`, ordered by email, continuing after the email `after`.
  * Every word of the query must appear somewhere in the email or the name, case- and
  * accent-insensitively ("gray" finds Walter R. Gray, "example.org" every address there).
@@ -102,7 +113,7 @@ export async function searchAccounts(query: string, after: string | null): Promi
     // Terms the trigram index cannot hold (1–2 characters) are checked on the row itself.
     const short = terms.filter((term) => term.length < 3);
     const matched = await db.$queryRaw<RawRow[]>`
-      WITH "m" AS MATERIALIZED (SELECT rowid AS "key" FROM "UserSearch" WHERE "UserSearch" MATCH ${ftsQuery(indexed)} LIMIT ${DENSE_TERM_MATCHES + 1})
+      WITH "m" AS MATERIALIZED (SELECT rowid AS "key" FROM "UserSearch" WHERE ${searchMatch(indexed)} LIMIT ${DENSE_TERM_MATCHES + 1})
       SELECT ${rawFields}, (SELECT count(*) FROM "m") AS "total"
       FROM "m" JOIN "UserSearchKey" k ON k."key" = "m"."key" JOIN "User" u ON u."id" = k."userId"
       WHERE u."email" > ${afterEmail} ${short.length ? contains(short) : Prisma.empty}
@@ -111,7 +122,7 @@ export async function searchAccounts(query: string, after: string | null): Promi
     const total = matched.length > 0
       ? Number(matched[0]!.total)
       : Number((await db.$queryRaw<{ n: bigint | number }[]>`
-          SELECT count(*) AS "n" FROM (SELECT rowid FROM "UserSearch" WHERE "UserSearch" MATCH ${ftsQuery(indexed)} LIMIT ${DENSE_TERM_MATCHES + 1})`)[0]!.n);
+          SELECT count(*) AS "n" FROM (SELECT rowid FROM "UserSearch" WHERE ${searchMatch(indexed)} LIMIT ${DENSE_TERM_MATCHES + 1}) AS "s"`)[0]!.n);
     const dense = total > DENSE_TERM_MATCHES;
     const rows = dense
       ? await db.$queryRaw<RawRow[]>`

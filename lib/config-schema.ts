@@ -21,6 +21,16 @@ function wholeNumber(name: string, min: number, max: number, fallback: number, w
   return z.coerce.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback);
 }
 
+/** postgres:// and postgresql:// with a host; anything else stays a SQLite file URL or an error. */
+export function isPostgresUrl(url: string): boolean {
+  if (!/^postgres(ql)?:\/\//.test(url)) return false;
+  try {
+    return new URL(url).hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
 /** The server's own zone: what a clinic gets when it sets none. */
 export const serverTimeZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
 
@@ -39,8 +49,8 @@ const schema = z.object({
     .string()
     .trim()
     .default(DEFAULT_DATABASE_URL)
-    .refine((v) => v.startsWith("file:"), {
-      error: "DATABASE_URL must be a SQLite file URL such as file:./prisma/dev.db.",
+    .refine((v) => v.startsWith("file:") || isPostgresUrl(v), {
+      error: "DATABASE_URL must be a SQLite file URL such as file:./prisma/dev.db, or a PostgreSQL URL such as postgresql://portal:secret@db.example-clinic.org:5432/portal.",
     }),
   PORT: wholeNumber("PORT", 1, 65_535, 3000, "the port `npm start` serves on"),
   NEXTAUTH_URL: z

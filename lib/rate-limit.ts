@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { getConfig } from "./config";
-import { getDb } from "./db";
+import { getDb, sqlTime } from "./db";
 
 /**
  * A budget of attempts for one key. With `windowSeconds` the count starts again when the window
@@ -129,13 +129,13 @@ function upsertAttempts(counts: readonly [Policy, string][], now: Date): Prisma.
     const windowCutoff = policy.windowSeconds === null ? null : new Date(now.getTime() - policy.windowSeconds * 1000);
     const fresh = Prisma.sql`("RateLimit"."lockedUntil" IS NOT NULL OR "RateLimit"."windowStart" <= ${windowCutoff})`;
     const next = Prisma.sql`(CASE WHEN ${fresh} THEN 1 ELSE "RateLimit"."count" + 1 END)`;
-    const steps = policy.lockMinutes.slice(0, -1).map((minutes, index) => Prisma.sql`WHEN ${kept} = ${index} THEN ${at(minutes)} `);
+    const steps = policy.lockMinutes.slice(0, -1).map((minutes, index) => Prisma.sql`WHEN ${kept} = ${index} THEN ${sqlTime(at(minutes))} `);
     const last = at(lockDuration(policy, Number.MAX_SAFE_INTEGER));
-    const pause = steps.length === 0 ? Prisma.sql`${last}` : Prisma.sql`(CASE ${Prisma.join(steps, "")}ELSE ${last} END)`;
+    const pause = steps.length === 0 ? sqlTime(last) : Prisma.sql`(CASE ${Prisma.join(steps, "")}ELSE ${sqlTime(last)} END)`;
     const locks = Prisma.sql`${next} >= ${policy.max}`;
     const when = (value: Prisma.Sql) => Prisma.sql`WHEN ${key} THEN ${value} `;
     set.count.push(when(Prisma.sql`CASE WHEN ${locks} THEN 0 ELSE ${next} END`));
-    set.windowStart.push(when(Prisma.sql`CASE WHEN ${fresh} THEN ${now} ELSE "RateLimit"."windowStart" END`));
+    set.windowStart.push(when(Prisma.sql`CASE WHEN ${fresh} THEN ${sqlTime(now)} ELSE "RateLimit"."windowStart" END`));
     set.lockedUntil.push(when(Prisma.sql`CASE WHEN ${locks} THEN ${pause} ELSE NULL END`));
     set.lockouts.push(when(Prisma.sql`CASE WHEN ${locks} THEN ${kept} + 1 ELSE ${kept} END`));
   }

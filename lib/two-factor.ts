@@ -87,14 +87,21 @@ export async function getOrCreatePendingEnrollment(owner: KeyOwner, ip: string |
       replacedSecret: row ? seal(open(row.secret, secretContext.pending(owner.userId, owner.ownerId)), secretContext.replaced(owner.userId, owner.ownerId)) : null,
       expiresAt: new Date(now.getTime() + ENROLLMENT_KEY_TTL_SECONDS * 1000),
     };
-    // Two tabs of one browser opening the page at once end up with the same key.
-    await db.enrollmentKey.upsert({
-      where: { ownerId: owner.ownerId },
-      create: { ownerId: owner.ownerId, userId: owner.userId, kind: owner.kind, ...data },
-      update: row ? data : {},
-    });
+    // Two tabs of one browser opening the page at once end up with the same key. PostgreSQL runs
+    // both upserts' inserts side by side: the loser's unique error means the winner's key stands.
+    let created = true;
+    try {
+      await db.enrollmentKey.upsert({
+        where: { ownerId: owner.ownerId },
+        create: { ownerId: owner.ownerId, userId: owner.userId, kind: owner.kind, ...data },
+        update: row ? data : {},
+      });
+    } catch (error) {
+      if (!(error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002")) throw error;
+      created = false;
+    }
     row = await db.enrollmentKey.findUniqueOrThrow({ where: { ownerId: owner.ownerId } });
-    await recordEvent(owner.kind === "first" ? "setup-started" : "new-phone-started", owner.userId, ip);
+    if (created) await recordEvent(owner.kind === "first" ? "setup-started" : "new-phone-started", owner.userId, ip);
   }
   const secret = open(row.secret, secretContext.pending(owner.userId, owner.ownerId));
   const issuer = getConfig().issuer;

@@ -8,8 +8,10 @@ import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { loadEnvConfig } from "@next/env";
 import Database from "better-sqlite3";
-import { ConfigError, parseConfig } from "../lib/config-schema";
+import pg from "pg";
+import { ConfigError, isPostgresUrl, parseConfig } from "../lib/config-schema";
 import { migrateDatabase } from "./migrate";
+import { migratePostgres } from "./migrate-pg";
 
 const ENV_FILE = ".env.local";
 const root = process.cwd();
@@ -52,20 +54,40 @@ try {
   throw error;
 }
 
-const dbFile = config.databaseUrl.replace(/^file:/, "");
-mkdirSync(path.dirname(path.resolve(root, dbFile)), { recursive: true });
-migrateDatabase(config.databaseUrl);
-console.log(`Database ready: ${dbFile}.`);
-const local = `http://localhost:${config.port}`;
-console.log(
-  config.appUrl.origin === local
-    ? `The portal will be at ${local} (set PORT to use another port).`
-    : `The portal will listen on ${local}; patients reach it at ${config.appUrl.origin} (NEXTAUTH_URL).`,
-);
-
-const db = new Database(path.resolve(root, dbFile), { readonly: true });
-const { admins } = db.prepare(`SELECT COUNT(*) AS admins FROM "User" WHERE "role" = 'admin'`).get() as { admins: number };
-db.close();
-if (admins === 0) {
-  console.log("No admin account yet. Create the first one with: npm run admin -- create-admin --email you@your-clinic.org");
+async function prepareDatabase(url: string): Promise<number> {
+  if (isPostgresUrl(url)) {
+    await migratePostgres(url, console.log);
+    console.log(`Database ready: PostgreSQL at ${new URL(url).host}.`);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ admins: string }>(`SELECT COUNT(*) AS "admins" FROM "User" WHERE "role" = 'admin'`);
+      return Number(rows[0]!.admins);
+    } finally {
+      await client.end();
+    }
+  }
+  const dbFile = url.replace(/^file:/, "");
+  mkdirSync(path.dirname(path.resolve(root, dbFile)), { recursive: true });
+  migrateDatabase(url);
+  console.log(`Database ready: ${dbFile}.`);
+  const db = new Database(path.resolve(root, dbFile), { readonly: true });
+  const { admins } = db.prepare(`SELECT COUNT(*) AS admins FROM "User" WHERE "role" = 'admin'`).get() as { admins: number };
+  db.close();
+  return admins;
 }
+
+prepareDatabase(config.databaseUrl).then(
+  (admins) => {
+    const local = `http://localhost:${config.port}`;
+    console.log(
+      config.appUrl.origin === local
+        ? `The portal will be at ${local} (set PORT to use another port).`
+        : `The portal will listen on ${local}; patients reach it at ${config.appUrl.origin} (NEXTAUTH_URL).`,
+    );
+    if (admins === 0) {
+      console.log("No admin account yet. Create the first one with: npm run admin -- create-admin --email you@your-clinic.org");
+    }
+  },
+  (error: Error) => fail(error.message),
+);

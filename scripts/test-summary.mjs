@@ -1,8 +1,13 @@
-// One closing line for the whole suite, from the vitest and Playwright JSON reports.
+// One closing line for the whole suite, from the vitest reports (SQLite, PostgreSQL) and Playwright's.
 import { readFileSync } from "node:fs";
 
-const [vitestFile, playwrightFile] = process.argv.slice(2);
-const vitest = JSON.parse(readFileSync(vitestFile, "utf8"));
+const files = process.argv.slice(2);
+const playwrightFile = files.pop();
+const sum = (reports, field) => reports.reduce((total, report) => total + report[field], 0);
+const vitestReports = files.map((file) => JSON.parse(readFileSync(file, "utf8")));
+const vitest = Object.fromEntries(
+  ["numPassedTests", "numFailedTests", "numPendingTests", "numTodoTests", "numTotalTests"].map((field) => [field, sum(vitestReports, field)]),
+);
 const playwright = JSON.parse(readFileSync(playwrightFile, "utf8")).stats;
 
 const passed = vitest.numPassedTests + playwright.expected;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_RESET_MESSAGE, reasonSchema, resetEnrollment, resetMessageSchema, searchAccounts, unlockAccount } from "@/lib/admin";
 import { listAudit, type Actor } from "@/lib/audit";
-import { getDb } from "@/lib/db";
+import { dialect, getDb } from "@/lib/db";
 import { issueFirstRecoveryCodes } from "@/lib/recovery-codes";
 import { passSecondFactor } from "@/lib/second-factor";
 import { createSession, findActiveSession } from "@/lib/sessions";
@@ -152,13 +152,16 @@ describe("the audit log is append-only", () => {
     await resetEnrollment(admin, user.id, "original reason");
     const db = getDb();
     const [entry] = await listAudit({ admin: admin.email });
-    for (const verb of ["INSERT OR REPLACE", "REPLACE"]) {
-      await expect(
-        db.$executeRawUnsafe(
-          `${verb} INTO "AuditEntry" ("id", "at", "actorEmail", "action", "via") VALUES (?, CURRENT_TIMESTAMP, 'forger@example.test', 'account-unlocked', 'web')`,
-          entry!.id,
-        ),
-      ).rejects.toThrow(/append-only/);
+    const forged = `("id", "at", "actorEmail", "action", "via") VALUES (${dialect() === "sqlite" ? "?" : "$1"}, CURRENT_TIMESTAMP, 'forger@example.test', 'account-unlocked', 'web')`;
+    // Each database's ways of writing over a row in an INSERT.
+    const overwrites =
+      dialect() === "sqlite"
+        ? [`INSERT OR REPLACE INTO "AuditEntry" ${forged}`, `REPLACE INTO "AuditEntry" ${forged}`]
+        : [`INSERT INTO "AuditEntry" ${forged} ON CONFLICT ("id") DO UPDATE SET "actorEmail" = EXCLUDED."actorEmail"`];
+    for (const sql of overwrites) await expect(db.$executeRawUnsafe(sql, entry!.id)).rejects.toThrow(/append-only/);
+    if (dialect() === "postgres") {
+      await expect(db.$executeRawUnsafe(`INSERT INTO "AuditEntry" ${forged}`, entry!.id)).rejects.toThrow(/AuditEntry_pkey|Unique constraint/);
+      await expect(db.$executeRawUnsafe(`TRUNCATE "AuditEntry"`)).rejects.toThrow(/append-only/);
     }
     const after = await listAudit({ admin: admin.email });
     expect(after[0]).toMatchObject({ id: entry!.id, reason: "original reason", actorEmail: admin.email });
@@ -186,11 +189,28 @@ describe("patient search", () => {
 
   it("uses indexes, not table scans", async () => {
     const db = getDb();
-    const plans = [
-      await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN SELECT id FROM "User" WHERE email >= 'ab' AND email < 'ab\u{10FFFF}' ORDER BY email LIMIT 26`),
-      await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN SELECT id FROM "User" WHERE "nameSearch" >= 'ab' AND "nameSearch" < 'ab\u{10FFFF}' ORDER BY email LIMIT 26`),
-      await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN SELECT id FROM "AuditEntry" WHERE "targetEmail" = 'x' ORDER BY "at" DESC LIMIT 50`),
+    const queries = [
+      `SELECT id FROM "User" WHERE email >= 'ab' AND email < 'ab\u{10FFFF}' ORDER BY email LIMIT 26`,
+      `SELECT id FROM "User" WHERE "nameSearch" >= 'ab' AND "nameSearch" < 'ab\u{10FFFF}' ORDER BY email LIMIT 26`,
+      `SELECT id FROM "AuditEntry" WHERE "targetEmail" = 'x' ORDER BY "at" DESC LIMIT 50`,
     ];
+    if (dialect() === "postgres") {
+      // On a table this small the planner rightly prefers a scan; forbidding scans shows whether an index could serve.
+      const plans = await db.$transaction(async (tx) => {
+        await tx.$executeRawUnsafe("SET LOCAL enable_seqscan = off");
+        const out: string[] = [];
+        for (const sql of queries) out.push((await tx.$queryRawUnsafe<{ "QUERY PLAN": string }[]>(`EXPLAIN ${sql}`)).map((r) => r["QUERY PLAN"]).join(" | "));
+        return out;
+      });
+      const [email, name, audit] = plans;
+      expect(email).toMatch(/"User_email_key"/);
+      expect(name).toMatch(/"User_nameSearch_idx"/);
+      expect(audit).toMatch(/"AuditEntry_targetEmail_at_idx"/);
+      for (const plan of plans) expect(plan).not.toMatch(/Seq Scan/);
+      return;
+    }
+    const plans = [];
+    for (const sql of queries) plans.push(await db.$queryRawUnsafe<{ detail: string }[]>(`EXPLAIN QUERY PLAN ${sql}`));
     const [email, name, audit] = plans.map((plan) => plan.map((row) => row.detail).join(" | "));
     expect(email).toMatch(/SEARCH "?User"? USING (COVERING )?INDEX User_email_key \(email>\? AND email<\?\)/);
     expect(name).toMatch(/SEARCH "?User"? USING INDEX User_nameSearch_idx \(nameSearch>\? AND nameSearch<\?\)/);
