@@ -1,43 +1,8 @@
-import { spawnSync } from "node:child_process";
-import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import Database from "better-sqlite3";
-import { beforeAll, describe, expect, it } from "vitest";
-import { migrateDatabase } from "../scripts/migrate";
+import { describe, expect, it } from "vitest";
+import { useAdminConsole } from "./support/console";
 
-const repo = path.resolve(__dirname, "..");
-const dir = mkdtempSync(path.join(tmpdir(), "clinic-cli-"));
-const dbFile = path.join(dir, "cli.db");
-const env = {
-  PATH: process.env.PATH!,
-  DATABASE_URL: `file:${dbFile}`,
-  AUTH_SECRET: randomBytes(32).toString("base64"),
-  ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-};
-
-/** The console as an operator runs it: a separate process, its own working directory, piped input. */
-function admin(args: string[], input = "") {
-  const run = spawnSync(path.join(repo, "node_modules/.bin/tsx"), ["--conditions=react-server", "--tsconfig", path.join(repo, "tsconfig.json"), path.join(repo, "scripts/admin.ts"), ...args], {
-    cwd: dir,
-    env: env as unknown as NodeJS.ProcessEnv,
-    input,
-    encoding: "utf8",
-  });
-  return { code: run.status, out: run.stdout, err: run.stderr };
-}
-
-const query = <T>(sql: string, ...params: unknown[]) => {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-};
-
-beforeAll(() => migrateDatabase(`file:${dbFile}`));
+const { dbFile, admin, query } = useAdminConsole("cli");
 
 describe("admin console", () => {
   it("creates an admin from piped input, audited, with the password hashed", () => {

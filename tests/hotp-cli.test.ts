@@ -1,41 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { writeFileSync } from "node:fs";
 import Database from "better-sqlite3";
-import { beforeAll, describe, expect, it } from "vitest";
-import { migrateDatabase } from "../scripts/migrate";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { useAdminConsole } from "./support/console";
 
-const repo = path.resolve(__dirname, "..");
-const dir = mkdtempSync(path.join(tmpdir(), "clinic-tokens-"));
-const dbFile = path.join(dir, "tokens.db");
-const env = {
-  PATH: process.env.PATH!,
-  DATABASE_URL: `file:${dbFile}`,
-  AUTH_SECRET: randomBytes(32).toString("base64"),
-  ENCRYPTION_KEY: randomBytes(32).toString("base64"),
-};
-
-function admin(args: string[]) {
-  const run = spawnSync(path.join(repo, "node_modules/.bin/tsx"), ["--conditions=react-server", "--tsconfig", path.join(repo, "tsconfig.json"), path.join(repo, "scripts/admin.ts"), ...args], {
-    cwd: dir,
-    env: env as unknown as NodeJS.ProcessEnv,
-    encoding: "utf8",
-  });
-  return { code: run.status, out: run.stdout, err: run.stderr };
-}
-
-const query = <T>(sql: string, ...params: unknown[]) => {
-  const db = new Database(dbFile, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
-};
-
-beforeAll(() => migrateDatabase(`file:${dbFile}`));
+const { dir, dbFile, admin, query } = useAdminConsole("tokens");
 
 // Each command is a separate tsx process (about a second each).
 describe("keyfobs at the console", { timeout: 60_000 }, () => {
