@@ -14,7 +14,7 @@ done
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=("postgresql")
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Missing test tools: ${missing[*]}" >&2
-  echo "Install them with: sudo apt-get install -y chromium oathtool zbar-tools librsvg2-bin python3-pyotp postgresql nginx" >&2
+  echo "Install them with: sudo apt-get install -y chromium oathtool zbar-tools librsvg2-bin python3-pyotp openssl postgresql nginx" >&2
   exit 1
 fi
 
