@@ -1,19 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfigError, parseConfig, serverTimeZone } from "@/lib/config-schema";
+import { configProblems } from "./support/config";
+import { parseConfig, serverTimeZone } from "@/lib/config-schema";
 import { DEFAULT_RESET_MESSAGE, resetMessageSchema } from "@/lib/admin";
 
 const valid = { AUTH_SECRET: randomBytes(32).toString("base64"), ENCRYPTION_KEY: randomBytes(32).toString("base64") };
 
-function problems(env: Record<string, string | undefined>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = configProblems;
 
 describe("clinic settings", () => {
   it("defaults to the server's time zone, no phone number, and the address on PORT", () => {

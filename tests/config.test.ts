@@ -4,21 +4,14 @@ import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { configProblems } from "./support/config";
 import { ConfigError, DEFAULT_ISSUER, parseConfig, parseServerConfig } from "@/lib/config-schema";
 
 const repo = path.resolve(__dirname, "..");
 const key = randomBytes(32).toString("base64");
 const valid = { AUTH_SECRET: randomBytes(32).toString("base64"), ENCRYPTION_KEY: key };
 
-function problems(env: Record<string, string | undefined>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
+const problems = configProblems;
 
 /** Runs a script from the repo in an empty folder, with nothing from this shell's environment but PATH. */
 function runIn(dir: string, script: string, env: Record<string, string> = {}) {
