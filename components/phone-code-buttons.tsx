@@ -12,11 +12,14 @@ export function PhoneCodeButtons({
   cooldownSeconds,
   voice,
   textLabel = "Send a new code by text",
+  hidden = {},
 }: {
   action: (formData: FormData) => Promise<void>;
   cooldownSeconds: number;
   voice: boolean;
   textLabel?: string;
+  /** Fields each form carries along (such as where a step-up goes next). */
+  hidden?: Record<string, string>;
 }) {
   const [left, setLeft] = useState(cooldownSeconds);
   const [counting, setCounting] = useState(false);
@@ -33,6 +36,7 @@ export function PhoneCodeButtons({
         {left > 0 ? `You can ask for another code in ${left} ${left === 1 ? "second" : "seconds"}.` : "Didn't get it? Ask for another code."}
       </p>
       <form action={action}>
+        {Object.entries(hidden).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
         <input type="hidden" name="channel" value="sms" />
         <button type="submit" className="secondary" disabled={waiting} aria-disabled={waiting}>
           {textLabel}
@@ -40,6 +44,7 @@ export function PhoneCodeButtons({
       </form>
       {voice && (
         <form action={action}>
+          {Object.entries(hidden).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}
           <input type="hidden" name="channel" value="voice" />
           <button type="submit" className="secondary" disabled={waiting} aria-disabled={waiting}>
             Call me instead

@@ -56,6 +56,17 @@ export const messages = {
   phoneSendLimit: "We've sent several codes already. For your safety, please try again in {minutes}, or use a recovery code.",
   phoneCodeSent: "We've sent a code by text message to your phone ending {last}. It works for 5 minutes.",
   phoneCallPlaced: "We're calling your phone ending {last}. The call reads your code twice.",
+  phoneSameNumber: "That's the number we already send codes to. Enter a different number, or keep this one.",
+  phoneOnlyFactor:
+    "Your phone is the only second step on your account, so it can't be removed: you could no longer sign in. Change the number instead, or set up an authenticator app first (Set up a new phone), then remove the phone.",
+  phoneNothingPending: "There's no new number waiting for a code. Enter the number again.",
+  phoneAddedDone: "Your phone is confirmed as a backup. When you can't use your app, choose “Text me a code instead” after your password.",
+  phoneChangedDone: "Your new number is confirmed: codes now go only to it. We've told your old number and your email.",
+  phoneRemovedDone: "Your phone was removed. We no longer send codes to it.",
+  phonePendingCancelled: "The new number was not saved. Nothing changed.",
+  phoneSmsFailed: "We couldn't deliver the text. We can call you instead.",
+  phoneSmsFailedNoCall: "We couldn't deliver the text. Try again in a few minutes, or use a recovery code.",
+  phoneSending: "We're still sending your code.",
 } as const;
 
 export type MessageKey = keyof typeof messages;

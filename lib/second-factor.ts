@@ -12,9 +12,10 @@ import { normalizeCode, normalizeLongCode } from "./validation";
 
 /**
  * Where the code is being entered: sign-in, confirming it's you while signed in (both take a
- * recovery code too), or enrollment of a first or a new phone (a code from the new key only).
+ * recovery code too), enrollment of a first or a new phone (a code from the new key only), or
+ * a phone number added or changed in settings (only the code sent to that number).
  */
-export type CodePurpose = "sign-in" | "step-up" | "enroll" | "new-phone";
+export type CodePurpose = "sign-in" | "step-up" | "enroll" | "new-phone" | "phone-number";
 
 export type SecondFactorResult =
   | { ok: true; method: SignInMethod; remainingRecoveryCodes?: number }
@@ -49,7 +50,7 @@ export async function passSecondFactor(input: {
   ]);
   if (!early.ok) return { ok: false, message: early.gate === 0 ? encodeWait("tooManyAttempts", early.retryAt) : lockedMessage(early) };
 
-  const enrolling = purpose === "enroll" || purpose === "new-phone";
+  const enrolling = purpose === "enroll" || purpose === "new-phone" || purpose === "phone-number";
   // Keyfobs may show 7 or 8 digits; setup is for an authenticator app's 6.
   const totp = normalizeCode(input.code) ?? (enrolling ? null : normalizeLongCode(input.code));
   const recovery = !totp && !enrolling && typeof input.code === "string" ? normalizeRecoveryCode(input.code) : null;
@@ -71,8 +72,10 @@ export async function passSecondFactor(input: {
   } else {
     // A phone whose code is out for this setup is tried first; a code it does not know may still be
     // the app's (the patient went back to the QR code), within the same single counted attempt.
-    const phone = purpose === "enroll" && input.keyOwnerId && (await phoneSetupUnderway(userId, input.keyOwnerId)) ? await confirmPhone(userId, input.keyOwnerId, totp!, ip) : null;
-    if (phone && (phone.ok || phone.reason !== "wrong")) {
+    const numberOnly = purpose === "phone-number" && input.keyOwnerId;
+    const underway = numberOnly || (purpose === "enroll" && input.keyOwnerId && (await phoneSetupUnderway(userId, input.keyOwnerId)));
+    const phone = underway ? await confirmPhone(userId, input.keyOwnerId!, totp!, ip) : null;
+    if (phone && (phone.ok || phone.reason !== "wrong" || numberOnly)) {
       if (phone.ok) success = { ok: true, method: "phone" };
       failure = phone.ok ? "" : phoneSetupFailures[phone.reason];
     } else if (enrolling) {

@@ -34,6 +34,8 @@ export const EVENT_LABELS = {
   "setup-sheet-printed": "One-time setup sheet printed by the clinic",
   "sign-in-phone": "Signed in with a code sent to your phone",
   "phone-added": "Phone added for sign-in codes",
+  "phone-changed": "Phone number for sign-in codes changed",
+  "phone-removed": "Phone removed from sign-in codes",
 } as const;
 
 export type EventType = keyof typeof EVENT_LABELS;

@@ -4,7 +4,7 @@ import { hasFreshStepUp } from "./sessions";
 import { requireSession, type CurrentSession } from "./session";
 
 /** The pages that need password and code again; the confirm page only ever sends people back to these. */
-export const STEP_UP_PAGES = ["/account/recovery-codes", "/account/new-phone", "/account/password"] as const;
+export const STEP_UP_PAGES = ["/account/recovery-codes", "/account/new-phone", "/account/password", "/account/phone"] as const;
 export type StepUpPage = (typeof STEP_UP_PAGES)[number];
 
 export function stepUpPage(value: unknown): StepUpPage | null {

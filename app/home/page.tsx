@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { clinicDate } from "@/lib/clinic-time";
+import { getConfig } from "@/lib/config";
+import { phoneSettingsOf } from "@/lib/factors/phone/settings";
 import { isMessageKey, messages } from "@/lib/messages";
 import { countUnusedRecoveryCodes } from "@/lib/recovery-codes";
 import { requireSession } from "@/lib/session";
@@ -13,7 +15,8 @@ type Props = { searchParams: Promise<{ notice?: string | string[] }> };
 
 export default async function HomePage({ searchParams }: Props) {
   const { account, session } = await requireSession();
-  const unused = await countUnusedRecoveryCodes(account.id);
+  const [unused, phone] = await Promise.all([countUnusedRecoveryCodes(account.id), phoneSettingsOf(account.id)]);
+  const phoneCodesOn = getConfig().phone.codes !== "off";
   const { notice } = await searchParams;
   const noticeText = isMessageKey(notice) && (NOTICES as readonly string[]).includes(notice) ? messages[notice] : null;
   return (
@@ -55,6 +58,11 @@ export default async function HomePage({ searchParams }: Props) {
           <Link href="/account/devices">Signed-in devices</Link>
           <Link href="/account/recovery-codes">Recovery codes</Link>
           <Link href="/account/new-phone">Set up a new phone</Link>
+          {phone.active ? (
+            <Link href="/account/phone">Phone for codes (ending {phone.active.last})</Link>
+          ) : (
+            phoneCodesOn && <Link href="/account/phone">Add a phone for codes by text or call (backup)</Link>
+          )}
           <Link href="/account/password">Change password</Link>
           {account.role === "admin" && <Link href="/admin">Admin dashboard</Link>}
         </nav>

@@ -10,6 +10,9 @@ import { templates, type NoticeContext, type Rendered } from "./templates";
  * lockouts are left to the activity list: a password lockout is per address and can be set off by
  * anyone who knows the email, so mailing it would hand strangers a way to flood an inbox.
  */
+/** Phone events carry "ending NN" as their detail: a notice may name two digits, never a number. */
+const lastTwo = (detail: string | undefined) => /ending (\d{2})$/.exec(detail ?? "")?.[1] ?? null;
+
 async function renderNotice(type: EventType, c: NoticeContext, userId: string, detail: string | undefined): Promise<[MessageKind, Rendered] | null> {
   switch (type) {
     case "enrolled":
@@ -34,6 +37,12 @@ async function renderNotice(type: EventType, c: NoticeContext, userId: string, d
     }
     case "enrollment-reset":
       return ["enrollment-reset", templates.enrollmentReset({ ...c, reason: detail ?? "" })];
+    case "phone-added":
+      return ["phone-added", templates.phoneAdded({ ...c, last: lastTwo(detail) })];
+    case "phone-changed":
+      return ["phone-changed", templates.phoneChanged({ ...c, last: lastTwo(detail) })];
+    case "phone-removed":
+      return ["phone-removed", templates.phoneRemoved({ ...c, last: lastTwo(detail) })];
     case "keyfob-assigned":
       return ["keyfob-assigned", templates.keyfobAssigned(c)];
     case "keyfob-proven":

@@ -21,7 +21,11 @@ export type MessageKind =
   | "password-reset-link"
   | "confirm-email"
   | "sign-up-existing"
-  | "phone-code";
+  | "phone-code"
+  | "phone-added"
+  | "phone-changed"
+  | "phone-removed"
+  | "phone-notice";
 
 export type NewMessage = { userId: string | null; channel: ChannelName; recipient: string; kind: MessageKind; rendered: Rendered };
 

@@ -100,6 +100,22 @@ export const templates = {
       "If it was you: wait until then, check that your phone sets its time automatically, and enter the newest code from your app.",
       `If it wasn't you, someone knows your password. Change it: choose "Forgot your password?" on the sign-in page, or call the clinic: ${c.sender.contact}.`,
     ]),
+  phoneAdded: (c: NoticeContext & { last: string | null }) =>
+    layout(c.sender, "A phone was added for sign-in codes", greet(c.name), [
+      `A phone${c.last ? ` ending ${c.last}` : ""} was confirmed for your account's sign-in codes by text message or call on ${where(c.at, c.ip)}.`,
+      "An authenticator app is safer than text messages. If you have one, it stays the way you sign in; the phone is a backup.",
+      notYou(c.sender),
+    ]),
+  phoneChanged: (c: NoticeContext & { last: string | null }) =>
+    layout(c.sender, "Your number for sign-in codes was changed", greet(c.name), [
+      `Sign-in codes for your account now go to a phone${c.last ? ` ending ${c.last}` : ""} (changed on ${where(c.at, c.ip)}). The old number no longer gets them.`,
+      notYou(c.sender),
+    ]),
+  phoneRemoved: (c: NoticeContext & { last: string | null }) =>
+    layout(c.sender, "Your phone was removed from sign-in codes", greet(c.name), [
+      `The phone${c.last ? ` ending ${c.last}` : ""} no longer gets sign-in codes for your account (removed on ${where(c.at, c.ip)}).`,
+      notYou(c.sender),
+    ]),
   keyfobAssigned: (c: NoticeContext) =>
     layout(c.sender, "The clinic gave you a keyfob for signing in", greet(c.name), [
       `The clinic linked a keyfob to your account on ${formatTime(c.at)}. The next time you sign in, press its button once and type the code it shows after your password.`,

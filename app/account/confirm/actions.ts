@@ -10,6 +10,7 @@ import { passSecondFactor } from "@/lib/second-factor";
 import { requireSession } from "@/lib/session";
 import { markStepUp } from "@/lib/sessions";
 import { stepUpPage } from "@/lib/step-up";
+import { sendStepUpCode, stepUpChallenge } from "@/lib/factors/phone/settings";
 import { existingPasswordSchema } from "@/lib/validation";
 
 /** Password and a current code (or a recovery code) again, with the same limits as sign-in. */
@@ -30,9 +31,20 @@ export async function confirmItsYou(_prev: ActionState, formData: FormData): Pro
       : { message: renderMessage(passwordStep.message).text };
   }
 
-  const second = await passSecondFactor({ userId: account.id, purpose: "step-up", code: entry(formData, "code"), ip });
+  // A code texted for this step-up is bound to this session; an app or recovery code needs no binding.
+  const second = await passSecondFactor({ userId: account.id, purpose: "step-up", code: entry(formData, "code"), ip, keyOwnerId: stepUpChallenge(session.id) });
   if (!second.ok) return { fieldErrors: { code: renderMessage(second.message, { issuer: getConfig().issuer }).text } };
 
   await markStepUp(session.id);
   redirect(next);
+}
+
+/** "Text me a code" on the confirm page: for a patient whose phone is their second factor (or a backup). */
+export async function textStepUpCode(form: unknown): Promise<void> {
+  const data = formOf(form);
+  const { account, session } = await requireSession();
+  const next = stepUpPage(data.get("next")) ?? "/home";
+  const channel = data.get("channel") === "voice" ? "voice" : "sms";
+  const result = await sendStepUpCode({ userId: account.id, sessionId: session.id, channel, ip: await getClientIp() });
+  redirect(`/account/confirm?next=${encodeURIComponent(next)}&phone=${encodeURIComponent(result.message)}`);
 }

@@ -9,7 +9,7 @@ import type { ActionState } from "@/lib/action-state";
 import { confirmItsYou } from "./actions";
 
 /** `initialRecovery`: the page was opened with ?recovery=1 (the switch works without JavaScript too). */
-export function ConfirmForm({ next, issuer, initialRecovery = false }: { next: string; issuer: string; initialRecovery?: boolean }) {
+export function ConfirmForm({ next, issuer, initialRecovery = false, codeHint }: { next: string; issuer: string; initialRecovery?: boolean; codeHint?: string }) {
   const [state, action] = useActionState<ActionState, FormData>(confirmItsYou, {});
   const [recovery, setRecovery] = useState(initialRecovery);
   const switchHref = `/account/confirm?next=${encodeURIComponent(next)}${recovery ? "" : "&recovery=1"}`;
@@ -18,7 +18,7 @@ export function ConfirmForm({ next, issuer, initialRecovery = false }: { next: s
     <ActionForm action={action} state={state}>
       <input type="hidden" name="next" value={next} />
       <TextField name="password" label="Password" type="password" autoComplete="current-password" required maxLength={128} error={errors.password} />
-      <CodeInput recovery={recovery} invalid={Boolean(errors.code)} issuer={issuer} errorId="field-code-error" />
+      <CodeInput recovery={recovery} invalid={Boolean(errors.code)} issuer={issuer} errorId="field-code-error" hint={codeHint} />
       {errors.code && (
         <span id="field-code-error" className="field-error">
           {errors.code}

@@ -7,7 +7,7 @@ import { readCsrfToken } from "@/lib/auth-csrf";
 import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 import { getConfig } from "@/lib/config";
 import { PhoneCodeButtons } from "@/components/phone-code-buttons";
-import { cooldownLeft } from "@/lib/factors/phone/codes";
+import { cooldownLeft, lastDelivery } from "@/lib/factors/phone/codes";
 import { signInPhoneOf } from "@/lib/factors/phone/phones";
 import { factorsOf } from "@/lib/factors/registry";
 import { renderMessage } from "@/lib/messages";
@@ -28,7 +28,11 @@ export default async function CodeStepPage({ searchParams }: Props) {
   const firstUse = factors.some((factor) => factor.firstUse);
   const phone = await signInPhoneOf(challenge.userId);
   const onlyPhone = phone !== null && factors.length === 1;
-  const notice = typeof phoneNotice === "string" && phone ? renderMessage(phoneNotice).text : null;
+  const voice = getConfig().phone.codes === "sms+voice";
+  // Learnt on each load: a text the provider refused (or that ran out of retries) turns into the offer of a call.
+  const delivery = phone ? await lastDelivery(challenge.id) : null;
+  const smsFailed = delivery?.channel === "sms" && delivery.state === "failed";
+  const notice = smsFailed ? null : typeof phoneNotice === "string" && phone ? renderMessage(phoneNotice).text : null;
   return (
     <section className="card">
       <h1>Enter your code</h1>
@@ -46,6 +50,17 @@ export default async function CodeStepPage({ searchParams }: Props) {
       {notice && (
         <p className="notice" role="status" data-testid="phone-notice">
           {notice}
+          {delivery?.state === "waiting" && (
+            <>
+              {" "}
+              {renderMessage("phoneSending").text} <a href="/sign-in/code">Check again</a>
+            </>
+          )}
+        </p>
+      )}
+      {smsFailed && (
+        <p className="alert" role="alert" data-testid="phone-failed">
+          {renderMessage(voice ? "phoneSmsFailed" : "phoneSmsFailedNoCall").text}
         </p>
       )}
       <CodeForm
@@ -63,8 +78,8 @@ export default async function CodeStepPage({ searchParams }: Props) {
         <PhoneCodeButtons
           action={sendCode}
           cooldownSeconds={await cooldownLeft(challenge.id)}
-          voice={getConfig().phone.codes === "sms+voice"}
-          textLabel={onlyPhone ? "Send a new code by text" : "Text me a code"}
+          voice={voice}
+          textLabel={onlyPhone ? "Send a new code by text" : "Text me a code instead"}
         />
       )}
       <p className="muted mt">Lost your phone and your recovery codes? <ContactClinic sentenceStart />: staff can reset your setup.</p>

@@ -1,10 +1,10 @@
 import "server-only";
-import { createHmac, hkdfSync, randomInt, timingSafeEqual } from "node:crypto";
+import { createHmac, hkdfSync, randomInt, randomUUID, timingSafeEqual } from "node:crypto";
 import { getConfig } from "@/lib/config";
 import { hashToken } from "@/lib/crypto";
 import { getDb } from "@/lib/db";
 import { encodeMessage } from "@/lib/messages";
-import { outboxCreate } from "@/lib/messaging/outbox";
+import { outboxData } from "@/lib/messaging/outbox";
 import { lastDigits } from "@/lib/messaging/phone";
 import { wakeDeliveryWorker } from "@/lib/messaging/worker";
 import { checkLimits, consumeLimits, policies, type Policy } from "@/lib/rate-limit";
@@ -38,10 +38,27 @@ function render(channel: PhoneChannel, code: string) {
 
 export type SendResult = { ok: true; message: string } | { ok: false; message: string };
 
-/** Seconds until this challenge may get another code (0: now). */
+export type Delivery = { channel: PhoneChannel; state: "waiting" | "sent" | "failed" };
+
+/**
+ * How the newest code for this challenge is getting on: still with the outbox, handed to the
+ * provider, or given up on (a 4xx from the provider, or every retry spent).
+ */
+export async function lastDelivery(challengeId: string): Promise<Delivery | null> {
+  const db = getDb();
+  const last = await db.phoneCode.findFirst({ where: { challengeId }, orderBy: { createdAt: "desc" }, select: { channel: true, outboxId: true } });
+  if (!last?.outboxId) return null;
+  const message = await db.outboxMessage.findUnique({ where: { id: last.outboxId }, select: { status: true } });
+  if (!message) return null;
+  const state = message.status === "sent" ? "sent" : message.status === "failed" ? "failed" : "waiting";
+  return { channel: last.channel === "voice" ? "voice" : "sms", state };
+}
+
+/** Seconds until this challenge may get another code (0: now). A message that failed for good waits for nothing. */
 export async function cooldownLeft(challengeId: string, now = new Date()): Promise<number> {
   const last = await getDb().phoneCode.findFirst({ where: { challengeId }, orderBy: { createdAt: "desc" }, select: { createdAt: true } });
   if (!last) return 0;
+  if ((await lastDelivery(challengeId))?.state === "failed") return 0;
   const left = RESEND_COOLDOWN_SECONDS - (now.getTime() - last.createdAt.getTime()) / 1000;
   return left > 0 ? Math.ceil(left) : 0;
 }
@@ -78,6 +95,7 @@ export async function sendPhoneCode(input: { userId: string; challengeId: string
   const code = String(randomInt(0, 1_000_000)).padStart(6, "0");
   const db = getDb();
   const now = new Date();
+  const outboxId = randomUUID();
   await db.$transaction([
     db.phoneCode.deleteMany({ where: { challengeId: input.challengeId, usedAt: null } }),
     db.phoneCode.create({
@@ -88,9 +106,13 @@ export async function sendPhoneCode(input: { userId: string; challengeId: string
         channel: input.channel,
         expiresAt: new Date(now.getTime() + PHONE_CODE_TTL_MS),
         createdAt: now,
+        outboxId,
       },
     }),
-    outboxCreate({ userId: input.userId, channel: input.channel, recipient: input.e164, kind: "phone-code", rendered: render(input.channel, code) }),
+    db.outboxMessage.create({
+      data: { id: outboxId, ...outboxData({ userId: input.userId, channel: input.channel, recipient: input.e164, kind: "phone-code", rendered: render(input.channel, code) }) },
+      select: { id: true },
+    }),
   ]);
   wakeDeliveryWorker();
   return { ok: true, message: encodeMessage(input.channel === "sms" ? "phoneCodeSent" : "phoneCallPlaced", lastDigits(input.e164)) };

@@ -1,6 +1,9 @@
 import "server-only";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
+import { lastDigits } from "@/lib/messaging/phone";
+import { outboxCreate } from "@/lib/messaging/outbox";
+import { wakeDeliveryWorker } from "@/lib/messaging/worker";
 import { recordEvent } from "@/lib/security-events";
 import { checkPhoneCode, sendPhoneCode, type PhoneChannel, type PhoneCodeResult, type SendResult } from "./codes";
 
@@ -55,14 +58,30 @@ export async function phoneSetupUnderway(userId: string, challengeId: string): P
 }
 
 /**
- * The code sent to a pending phone came back: the phone is this account's second factor, and an
- * account with none before counts as set up.
+ * The code sent to a number waiting for it came back. A pending phone becomes this account's
+ * second factor (and an account with none before counts as set up); a new number waiting beside
+ * an active one replaces it, and only now does the old number stop getting codes.
  */
 export async function confirmPhone(userId: string, challengeId: string, code: string, ip: string): Promise<PhoneCodeResult> {
   const result = await checkPhoneCode(userId, challengeId, code);
   if (!result.ok) return result;
   const db = getDb();
   const now = new Date();
+  const row = await db.phoneNumber.findUnique({ where: { userId }, select: { state: true, e164: true, lineType: true, pendingE164: true, pendingLineType: true } });
+  if (row?.state === "active" && row.pendingE164) {
+    const { count } = await db.phoneNumber.updateMany({
+      where: { userId, state: "active", pendingE164: row.pendingE164 },
+      data: { e164: row.pendingE164, lineType: row.pendingLineType ?? "unknown", pendingE164: null, pendingLineType: null, confirmedAt: now },
+    });
+    // Another request swapped (or cancelled) it first: this code is spent on nothing.
+    if (count !== 1) return { ok: false, reason: "used" };
+    // Codes already out to the old number (an open sign-in elsewhere) die with it.
+    await db.phoneCode.deleteMany({ where: { userId, usedAt: null } });
+    await tellOldNumber(userId, { e164: row.e164, lineType: row.lineType }, "changed", lastDigits(row.pendingE164));
+    await recordEvent("phone-changed", userId, ip, `ending ${lastDigits(row.pendingE164)}`);
+    return result;
+  }
+  if (row?.state !== "pending") return { ok: false, reason: "expired" };
   await db.$transaction([
     db.phoneNumber.updateMany({ where: { userId, state: "pending" }, data: { state: "active", confirmedAt: now } }),
     db.user.updateMany({
@@ -70,8 +89,25 @@ export async function confirmPhone(userId: string, challengeId: string, code: st
       data: { enrolledAt: now, setupDeadline: null, recoveryCodesIssuedAt: null, enrollmentResetAt: null, enrollmentResetReason: null },
     }),
   ]);
-  await recordEvent("phone-added", userId, ip);
+  await recordEvent("phone-added", userId, ip, `ending ${lastDigits(row.e164)}`);
   return result;
+}
+
+/**
+ * A text (a call for a landline, where calls are on) to a number that just stopped getting codes:
+ * if someone else changed it, the owner hears of it on the phone they still hold. It names the
+ * new number's last two digits at most, and never carries a code.
+ */
+export async function tellOldNumber(userId: string, old: { e164: string; lineType: string }, change: "changed" | "removed", newLast?: string): Promise<void> {
+  const config = getConfig();
+  const channel = old.lineType === "fixed-line" && config.phone.codes === "sms+voice" ? "voice" : "sms";
+  const contact = config.clinic.phone ? `call the clinic on ${config.clinic.phone}` : `contact the clinic: ${config.mail.contact}`;
+  const what = change === "changed" ? `was changed to a phone ending ${newLast}` : "was removed";
+  const text = `${channel === "voice" ? `Hello. This is ${config.issuer}. ` : ""}Your number for ${config.issuer} sign-in codes ${what}. If this wasn't you, ${contact}.`;
+  await getDb().$transaction([
+    outboxCreate({ userId, channel, recipient: old.e164, kind: "phone-notice", rendered: { subject: change === "changed" ? "Number changed" : "Number removed", text, html: "" } }),
+  ]);
+  wakeDeliveryWorker();
 }
 
 /** A sign-in code for an account's active phone, bound to that sign-in's challenge. */
