@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -9,7 +9,7 @@ import type { PhoneConfig } from "@/lib/config-schema";
 import { getDb } from "@/lib/db";
 import { startPhoneSetup } from "@/lib/factors/phone/phones";
 import { createPhoneChannels } from "@/lib/messaging/phone";
-import { answerCall } from "@/lib/messaging/plivo";
+import { answerCall, plivoRequestAllowed } from "@/lib/messaging/plivo";
 import { deliverDue } from "@/lib/messaging/worker";
 import { startRecorder, type Recorded } from "./support/provider-recorder";
 import { lastPhoneMessage, uniqueMobile } from "./support/phone";
@@ -184,5 +184,31 @@ describe("Plivo calls", () => {
     } finally {
       proxy.close();
     }
+  });
+});
+
+describe("Plivo's request signature on the answer URL", () => {
+  // Plivo's documented V3 scheme, computed here without the SDK: HMAC-SHA256 with the auth token
+  // over the URL it fetched, a dot and the nonce, in base64.
+  const sign = (url: string, nonce: string, token = PLIVO.authToken) => createHmac("sha256", token).update(`${url}.${nonce}`).digest("base64");
+  const path = "/api/voice/answer/AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-abcde";
+  const url = new URL(path, getConfig().appUrl).toString();
+  const settings = { authToken: PLIVO.authToken, production: true };
+
+  it("answers a request Plivo signed with the account's auth token, and no other", async () => {
+    const nonce = randomUUID();
+    expect(await plivoRequestAllowed({ method: "GET", path, signature: sign(url, nonce), nonce }, settings)).toBe(true);
+    // Plivo may send several signatures during a token rotation.
+    expect(await plivoRequestAllowed({ method: "GET", path, signature: `${sign(url, nonce, "old-token-old-token")},${sign(url, nonce)}`, nonce }, settings)).toBe(true);
+    expect(await plivoRequestAllowed({ method: "GET", path, signature: sign(url, nonce, "someone-elses-token"), nonce }, settings)).toBe(false);
+    expect(await plivoRequestAllowed({ method: "GET", path, signature: sign(url, nonce), nonce: randomUUID() }, settings)).toBe(false);
+    expect(await plivoRequestAllowed({ method: "GET", path: `${path.slice(0, -1)}f`, signature: sign(url, nonce), nonce }, settings)).toBe(false);
+    expect(await plivoRequestAllowed({ method: "GET", path, signature: "not base64 at all", nonce }, settings)).toBe(false);
+  });
+
+  it("refuses an unsigned request in production with Plivo configured, and lets one through elsewhere", async () => {
+    expect(await plivoRequestAllowed({ method: "GET", path, signature: null, nonce: null }, settings)).toBe(false);
+    expect(await plivoRequestAllowed({ method: "GET", path, signature: null, nonce: null }, { ...settings, production: false })).toBe(true);
+    expect(await plivoRequestAllowed({ method: "GET", path, signature: null, nonce: null }, { authToken: null, production: true })).toBe(true);
   });
 });

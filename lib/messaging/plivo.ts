@@ -85,6 +85,28 @@ export async function answerCall(token: string, now = new Date()): Promise<strin
   return response.toXML();
 }
 
+export type PlivoSignedRequest = { method: "GET" | "POST"; path: string; signature: string | null; nonce: string | null };
+
+/**
+ * Whether a request to the answer URL may be answered. Plivo signs each request it makes with the
+ * auth token (X-Plivo-Signature-V3 over the URL it was given and a nonce); a request that carries
+ * a signature is checked with the SDK's own validateV3Signature, against the address the portal
+ * handed to Plivo (behind a proxy the request's own host is not that one). Without a signature,
+ * a production portal using Plivo refuses: the token in the path stays unguessable either way,
+ * the signature also proves the caller is Plivo.
+ */
+export async function plivoRequestAllowed(request: PlivoSignedRequest, settings: { authToken: string | null; production: boolean }): Promise<boolean> {
+  if (!settings.authToken) return true;
+  if (!request.signature || !request.nonce) return !settings.production;
+  const url = new URL(request.path, getConfig().appUrl).toString();
+  const plivo = await import("plivo");
+  try {
+    return Boolean(plivo.validateV3Signature(request.method, url, request.nonce, settings.authToken, request.signature));
+  } catch {
+    return false;
+  }
+}
+
 /** Housekeeping: answer URLs past their time are useless. */
 export async function pruneVoiceAnswers(now = new Date()): Promise<number> {
   const { count } = await getDb().voiceAnswer.deleteMany({ where: { expiresAt: { lt: now } } });

@@ -69,6 +69,20 @@ function forgetSendBudgets(email: string) {
   }
 }
 
+/**
+ * The provider refused the text for good (a 4xx: tests/phone-backup.test.ts drives that through
+ * the real Twilio SDK). The portal here writes texts to .outbox/, which never fails, so the
+ * delivered row is marked the way the outbox worker marks a refused one.
+ */
+function markFailed(outboxId: string) {
+  const db = new Database(E2E_DATABASE_FILE);
+  try {
+    db.prepare(`UPDATE "OutboxMessage" SET "status" = 'failed', "lastError" = 'PermanentDeliveryError: Twilio 400 (error 21211)' WHERE "id" = ?`).run(outboxId);
+  } finally {
+    db.close();
+  }
+}
+
 /** Step-up with the password and one of the saved recovery codes (the app's code is kept for signing in). */
 async function confirmWithRecoveryCode(page: Page, recoveryCode: string) {
   await expect(page).toHaveURL(/\/account\/confirm\?next=%2Faccount%2Fphone/);
@@ -121,7 +135,23 @@ test("an app patient adds a backup phone, signs in with the app or a texted code
   await signInWithPassword(page, email);
   await page.getByRole("button", { name: "Text me a code instead" }).click();
   await expect(page.getByTestId("phone-notice")).toContainText(`We've sent a code by text message to your phone ending ${number.last}`);
+  await expectAccessible(page, "code step, text sent");
   await enterCode(page, await newestCode(number.e164, "sms"), "Sign in");
+  await expect(page.getByTestId("signed-in-email")).toHaveText(email);
+  await signOut(page);
+
+  // A text the provider refuses for good turns into the offer of a call, shown on the next load.
+  await signInWithPassword(page, email);
+  await page.getByRole("button", { name: "Text me a code instead" }).click();
+  await expect(page.getByTestId("phone-notice")).toContainText(`ending ${number.last}`);
+  markFailed((await newestMessage(number.e164, "sms")).id);
+  await page.reload();
+  await expect(page.getByTestId("phone-failed")).toHaveText("We couldn't deliver the text. We can call you instead.");
+  await expect(page.getByRole("button", { name: "Call me instead" })).toBeEnabled();
+  await expectAccessible(page, "code step, text failed");
+  await page.getByRole("button", { name: "Call me instead" }).click();
+  await expect(page.getByTestId("phone-notice")).toContainText(`We're calling your phone ending ${number.last}`);
+  await enterCode(page, await newestCode(number.e164, "voice"), "Sign in");
   await expect(page.getByTestId("signed-in-email")).toHaveText(email);
   await expect(page.getByRole("link", { name: `Phone for codes (ending ${number.last})` })).toBeVisible();
 
@@ -179,15 +209,7 @@ test.describe("without JavaScript on a 320 px screen", () => {
     await signInWithPassword(page, patient.email);
     await page.getByRole("button", { name: "Text me a code instead" }).click();
     await expect(page.getByTestId("phone-notice")).toContainText(`ending ${number.last}`);
-    // The provider refuses the text for good (a 4xx: tests/phone-backup.test.ts drives that through
-    // the real Twilio SDK); here the delivered row is marked the way the outbox worker marks it.
-    const { id } = await newestMessage(number.e164, "sms");
-    const db = new Database(E2E_DATABASE_FILE);
-    try {
-      db.prepare(`UPDATE "OutboxMessage" SET "status" = 'failed', "lastError" = 'PermanentDeliveryError: Twilio 400 (error 21211)' WHERE "id" = ?`).run(id);
-    } finally {
-      db.close();
-    }
+    markFailed((await newestMessage(number.e164, "sms")).id);
     await page.goto("/sign-in/code");
     await expect(page.getByTestId("phone-failed")).toHaveText("We couldn't deliver the text. We can call you instead.");
     await fitsWidth(page);
