@@ -32,7 +32,9 @@ export default async function CodeStepPage({ searchParams }: Props) {
   // Learnt on each load: a text the provider refused (or that ran out of retries) turns into the offer of a call.
   const delivery = phone ? await lastDelivery(challenge.id) : null;
   const smsFailed = delivery?.channel === "sms" && delivery.state === "failed";
-  const notice = smsFailed ? null : typeof phoneNotice === "string" && phone ? renderMessage(phoneNotice).text : null;
+  const rendered = typeof phoneNotice === "string" && phone ? renderMessage(phoneNotice) : null;
+  // "We've sent a text" is no longer true once it failed; a refusal (say, the send limit) still shows.
+  const notice = rendered && !(smsFailed && rendered.key === "phoneCodeSent") ? rendered.text : null;
   return (
     <section className="card">
       <h1>Enter your code</h1>
