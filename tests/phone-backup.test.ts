@@ -22,6 +22,8 @@ import { passSecondFactor } from "@/lib/second-factor";
 import { startRecorder, type Recorded } from "./support/provider-recorder";
 import { lastPhoneMessage, uniqueMobile } from "./support/phone";
 import { enrolledPatient, newPatient } from "./support/users";
+import { oathtoolCode } from "./support/otp";
+import { confirmEnrollment, getOrCreatePendingEnrollment } from "@/lib/two-factor";
 
 const ip = () => `198.51.100.${Math.floor(Math.random() * 250)}-${randomUUID()}`;
 const key = (result: { ok: boolean; message?: string }) => (result.message === undefined ? "ok" : renderMessage(result.message).key);
@@ -166,6 +168,13 @@ describe("removing the phone", () => {
     expect(refused).toEqual({ ok: false, message: "phoneOnlyFactor" });
     expect(renderMessage(refused.ok ? "" : refused.message).text).toMatch(/Change the number instead, or set up an authenticator app first/);
     expect(await kinds(user.id)).toEqual(["phone"]);
+
+    // What the sentence says works: an app set up through "Set up a new phone", then the phone can go.
+    const owner = { userId: user.id, ownerId: randomUUID(), kind: "new-phone" as const };
+    const { secret } = (await getOrCreatePendingEnrollment(owner))!;
+    expect((await confirmEnrollment(owner, oathtoolCode(secret, Date.now() / 1000))).ok).toBe(true);
+    expect(await removePhone(user.id, ip())).toEqual({ ok: true });
+    expect(await kinds(user.id)).toEqual(["totp"]);
   });
 
   it("takes the phone away from an app patient and tells the email and the number", async () => {
