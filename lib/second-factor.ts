@@ -72,12 +72,13 @@ export async function passSecondFactor(input: {
   } else {
     // A phone whose code is out for this setup is tried first; a code it does not know may still be
     // the app's (the patient went back to the QR code), within the same single counted attempt.
-    const numberOnly = purpose === "phone-number" && input.keyOwnerId;
-    const underway = numberOnly || (purpose === "enroll" && input.keyOwnerId && (await phoneSetupUnderway(userId, input.keyOwnerId)));
+    // A number added or changed in settings takes only the code sent to it.
+    const numberOnly = purpose === "phone-number";
+    const underway = numberOnly ? Boolean(input.keyOwnerId) : purpose === "enroll" && input.keyOwnerId && (await phoneSetupUnderway(userId, input.keyOwnerId));
     const phone = underway ? await confirmPhone(userId, input.keyOwnerId!, totp!, ip) : null;
-    if (phone && (phone.ok || phone.reason !== "wrong" || numberOnly)) {
-      if (phone.ok) success = { ok: true, method: "phone" };
-      failure = phone.ok ? "" : phoneSetupFailures[phone.reason];
+    if (numberOnly || (phone && (phone.ok || phone.reason !== "wrong"))) {
+      if (phone?.ok) success = { ok: true, method: "phone" };
+      failure = phone?.ok ? "" : phoneSetupFailures[phone?.reason ?? "wrong"];
     } else if (enrolling) {
       const owner = { userId, ownerId: input.keyOwnerId ?? "", kind: purpose === "enroll" ? ("first" as const) : ("new-phone" as const) };
       const result = await confirmEnrollment(owner, totp!, undefined, input.keepSessionId);

@@ -52,12 +52,11 @@ export default async function CodeStepPage({ searchParams }: Props) {
       {notice && (
         <p className="notice" role="status" data-testid="phone-notice">
           {notice}
-          {delivery?.state === "waiting" && (
-            <>
-              {" "}
-              {renderMessage("phoneSending").text} <a href="/sign-in/code">Check again</a>
-            </>
-          )}
+        </p>
+      )}
+      {notice && delivery?.state === "waiting" && (
+        <p className="muted" data-testid="phone-sending">
+          {renderMessage("phoneSending").text} <a href="/sign-in/code">Check again</a>
         </p>
       )}
       {smsFailed && (
