@@ -1,9 +1,10 @@
 import "server-only";
+import type { Prisma } from "@/generated/prisma/client";
 import { headers } from "next/headers";
 import { getDb } from "./db";
 import { describeUserAgent } from "./user-agent";
 import { noticeFor } from "./messaging/notices";
-import { outboxCreate } from "./messaging/outbox";
+import { outboxCreate, outboxData, type NewMessage } from "./messaging/outbox";
 import { wakeDeliveryWorker } from "./messaging/worker";
 
 /** What a patient may see in their activity list, in their words. */
@@ -71,6 +72,24 @@ export async function recordEvent(
   }
   await db.$transaction([event, outboxCreate(notice)]);
   wakeDeliveryWorker();
+}
+
+export type EventRows = { event: Prisma.SecurityEventUncheckedCreateInput; notice: NewMessage | null };
+
+/**
+ * What recordEvent stores, made ready before a transaction that has writes of its own: pass it
+ * to storeEventRows inside, and wake the delivery worker after it commits when there is a notice.
+ */
+export async function eventRows(type: EventType, userId: string | null, ip: string | null, detail?: string, options: { notify?: boolean } = {}): Promise<EventRows> {
+  const userAgent = await requestUserAgent();
+  const event = { type, userId, ip, userAgent, detail: detail?.slice(0, 200) ?? null };
+  const notice = userId && options.notify !== false ? await noticeFor(type, userId, ip, detail) : null;
+  return { event, notice };
+}
+
+export async function storeEventRows(tx: Prisma.TransactionClient, rows: EventRows): Promise<void> {
+  await tx.securityEvent.create({ data: rows.event, select: { id: true } });
+  if (rows.notice) await tx.outboxMessage.create({ data: outboxData(rows.notice), select: { id: true } });
 }
 
 export type ActivityItem = { id: string; label: string; at: Date; ip: string | null; device: string | null; detail: string | null };

@@ -69,7 +69,7 @@ describe("setting up a phone", () => {
     const user = await newPatient();
     const number = uniqueMobile();
     const setup = challenge();
-    await startPhoneSetup({ userId: user.id, challengeId: setup, number: number.typed, channel: "sms", ip: ip() });
+    expect(await startPhoneSetup({ userId: user.id, challengeId: setup, number: number.typed, channel: "sms", ip: ip() })).toMatchObject({ ok: true });
     expect(await phoneOf(user.id)).toMatchObject({ state: "pending", e164: number.e164, lineType: "mobile" });
     expect(await factorsOf(user.id)).toEqual([]);
 

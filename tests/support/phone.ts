@@ -5,7 +5,8 @@ import { openBody } from "@/lib/messaging/outbox";
 /** A UK mobile number no other test uses (07400 range: valid mobiles in the numbering plan). */
 export function uniqueMobile(): { typed: string; e164: string } {
   const rest = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  const prefix = String(7400 + randomInt(0, 90));
+  // 7400–7449: every number in it is a mobile in the numbering plan (parts of 7457 are not).
+  const prefix = String(7400 + randomInt(0, 50));
   return { typed: `0${prefix} ${rest}`, e164: `+44${prefix}${rest}` };
 }
 

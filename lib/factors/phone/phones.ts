@@ -2,9 +2,9 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { lastDigits } from "@/lib/messaging/phone";
-import { outboxCreate } from "@/lib/messaging/outbox";
+import { outboxData, type NewMessage } from "@/lib/messaging/outbox";
 import { wakeDeliveryWorker } from "@/lib/messaging/worker";
-import { recordEvent } from "@/lib/security-events";
+import { eventRows, recordEvent, storeEventRows } from "@/lib/security-events";
 import { checkPhoneCode, sendPhoneCode, type PhoneChannel, type PhoneCodeResult, type SendResult } from "./codes";
 
 export type PhoneSummary = { e164: string; last: string; lineType: string; state: "pending" | "active" };
@@ -69,16 +69,24 @@ export async function confirmPhone(userId: string, challengeId: string, code: st
   const now = new Date();
   const row = await db.phoneNumber.findUnique({ where: { userId }, select: { state: true, e164: true, lineType: true, pendingE164: true, pendingLineType: true } });
   if (row?.state === "active" && row.pendingE164) {
-    const { count } = await db.phoneNumber.updateMany({
-      where: { userId, state: "active", pendingE164: row.pendingE164 },
-      data: { e164: row.pendingE164, lineType: row.pendingLineType ?? "unknown", pendingE164: null, pendingLineType: null, confirmedAt: now },
+    const last = lastDigits(row.pendingE164);
+    const rows = await eventRows("phone-changed", userId, ip, `ending ${last}`);
+    // The swap, the old number's notice and the email land together, or not at all.
+    const swapped = await db.$transaction(async (tx) => {
+      const { count } = await tx.phoneNumber.updateMany({
+        where: { userId, state: "active", pendingE164: row.pendingE164 },
+        data: { e164: row.pendingE164!, lineType: row.pendingLineType ?? "unknown", pendingE164: null, pendingLineType: null, confirmedAt: now },
+      });
+      // Another request swapped (or cancelled) it first: this code is spent on nothing.
+      if (count !== 1) return false;
+      // Codes already out to the old number (an open sign-in elsewhere) die with it.
+      await tx.phoneCode.deleteMany({ where: { userId, usedAt: null } });
+      await tx.outboxMessage.create({ data: outboxData(oldNumberNotice(userId, row, "changed", last)), select: { id: true } });
+      await storeEventRows(tx, rows);
+      return true;
     });
-    // Another request swapped (or cancelled) it first: this code is spent on nothing.
-    if (count !== 1) return { ok: false, reason: "used" };
-    // Codes already out to the old number (an open sign-in elsewhere) die with it.
-    await db.phoneCode.deleteMany({ where: { userId, usedAt: null } });
-    await tellOldNumber(userId, { e164: row.e164, lineType: row.lineType }, "changed", lastDigits(row.pendingE164));
-    await recordEvent("phone-changed", userId, ip, `ending ${lastDigits(row.pendingE164)}`);
+    if (!swapped) return { ok: false, reason: "used" };
+    wakeDeliveryWorker();
     return result;
   }
   if (row?.state !== "pending") return { ok: false, reason: "expired" };
@@ -98,16 +106,13 @@ export async function confirmPhone(userId: string, challengeId: string, code: st
  * if someone else changed it, the owner hears of it on the phone they still hold. It names the
  * new number's last two digits at most, and never carries a code.
  */
-export async function tellOldNumber(userId: string, old: { e164: string; lineType: string }, change: "changed" | "removed", newLast?: string): Promise<void> {
+export function oldNumberNotice(userId: string, old: { e164: string; lineType: string }, change: "changed" | "removed", newLast?: string): NewMessage {
   const config = getConfig();
   const channel = old.lineType === "fixed-line" && config.phone.codes === "sms+voice" ? "voice" : "sms";
   const contact = config.clinic.phone ? `call the clinic on ${config.clinic.phone}` : `contact the clinic: ${config.mail.contact}`;
   const what = change === "changed" ? `was changed to a phone ending ${newLast}` : "was removed";
   const text = `${channel === "voice" ? `Hello. This is ${config.issuer}. ` : ""}Your number for ${config.issuer} sign-in codes ${what}. If this wasn't you, ${contact}.`;
-  await getDb().$transaction([
-    outboxCreate({ userId, channel, recipient: old.e164, kind: "phone-notice", rendered: { subject: change === "changed" ? "Number changed" : "Number removed", text, html: "" } }),
-  ]);
-  wakeDeliveryWorker();
+  return { userId, channel, recipient: old.e164, kind: "phone-notice", rendered: { subject: change === "changed" ? "Number changed" : "Number removed", text, html: "" } };
 }
 
 /** A sign-in code for an account's active phone, bound to that sign-in's challenge. */

@@ -2,10 +2,12 @@ import "server-only";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { lastDigits } from "@/lib/messaging/phone";
-import { recordEvent } from "@/lib/security-events";
+import { eventRows, recordEvent, storeEventRows } from "@/lib/security-events";
+import { outboxData } from "@/lib/messaging/outbox";
+import { wakeDeliveryWorker } from "@/lib/messaging/worker";
 import { factorsOf } from "../registry";
 import { sendPhoneCode, type PhoneChannel, type SendResult } from "./codes";
-import { phoneOf, signInPhoneOf, tellOldNumber } from "./phones";
+import { oldNumberNotice, phoneOf, signInPhoneOf } from "./phones";
 
 /**
  * A phone managed from security settings by a signed-in patient: added as a backup to an app,
@@ -93,11 +95,17 @@ export async function removePhone(userId: string, ip: string): Promise<RemoveRes
   if (row?.state !== "active") return { ok: false, message: "phoneNothingPending" };
   const others = (await factorsOf(userId)).filter((factor) => factor.kind !== "phone");
   if (others.length === 0) return { ok: false, message: "phoneOnlyFactor" };
-  const { count } = await db.phoneNumber.deleteMany({ where: { userId, e164: row.e164, state: "active" } });
-  if (count !== 1) return { ok: true };
-  await db.phoneCode.deleteMany({ where: { userId } });
-  await tellOldNumber(userId, row, "removed");
-  await recordEvent("phone-removed", userId, ip, `ending ${lastDigits(row.e164)}`);
+  const rows = await eventRows("phone-removed", userId, ip, `ending ${lastDigits(row.e164)}`);
+  // The removal, the number's notice and the email land together, or not at all.
+  const removed = await db.$transaction(async (tx) => {
+    const { count } = await tx.phoneNumber.deleteMany({ where: { userId, e164: row.e164, state: "active" } });
+    if (count !== 1) return false;
+    await tx.phoneCode.deleteMany({ where: { userId } });
+    await tx.outboxMessage.create({ data: outboxData(oldNumberNotice(userId, row, "removed")), select: { id: true } });
+    await storeEventRows(tx, rows);
+    return true;
+  });
+  if (removed) wakeDeliveryWorker();
   return { ok: true };
 }
 
