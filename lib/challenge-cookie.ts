@@ -6,7 +6,7 @@ import { getConfig } from "./config";
 import { getClientIp } from "./client-ip";
 import { hashToken } from "./crypto";
 import { sendSignInCode } from "./factors/phone/phones";
-import { factorsOf, hasSignInFactor } from "./factors/registry";
+import { FACTORS, factorsOf, hasSignInFactor } from "./factors/registry";
 
 /** `__Host-` pins the cookie to this exact host over https; plain http (local use) cannot carry it. */
 function cookieName(): string {
@@ -52,6 +52,8 @@ export async function startSecondFactor(user: { id: string; enrolledAt: Date | n
  * app or keyfob asks for it on the code step. A refused send (limits, cooldown) is shown there.
  */
 async function textCodeIfOnlyPhone(userId: string, challengeId: string): Promise<void> {
+  // Most accounts have no phone: one read settles it for them instead of one per factor.
+  if (!(await FACTORS.find((factor) => factor.kind === "phone")?.describe(userId))) return;
   const factors = await factorsOf(userId);
   if (factors.length !== 1 || factors[0]!.kind !== "phone") return;
   await sendSignInCode({ userId, challengeId, channel: "sms", ip: await getClientIp() });

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { headers } from "next/headers";
 import { getDb } from "./db";
 import { describeUserAgent } from "./user-agent";
@@ -61,13 +62,16 @@ export async function recordEvent(
 ): Promise<void> {
   const db = getDb();
   const userAgent = await requestUserAgent();
-  const event = db.securityEvent.create({ data: { type, userId, ip, userAgent, detail: detail?.slice(0, 200) ?? null } });
+  const data = { type, userId, ip, userAgent, detail: detail?.slice(0, 200) ?? null };
   const notice = userId && options.notify !== false ? await noticeFor(type, userId, ip, detail) : null;
   if (!notice) {
-    await event;
+    // Raw SQL: every sign-in and every wrong code writes one of these.
+    await db.$executeRaw`
+      INSERT INTO "SecurityEvent" ("id", "userId", "type", "ip", "userAgent", "detail", "createdAt")
+      VALUES (${randomUUID()}, ${data.userId}, ${data.type}, ${data.ip}, ${data.userAgent}, ${data.detail}, ${new Date()})`;
     return;
   }
-  await db.$transaction([event, outboxCreate(notice)]);
+  await db.$transaction([db.securityEvent.create({ data }), outboxCreate(notice)]);
   wakeDeliveryWorker();
 }
 
