@@ -35,13 +35,14 @@ export async function clearChallengeCookie(): Promise<void> {
  * After a correct password: hand the browser a challenge for the step that comes next and
  * say where that step lives. Unenrolled accounts go to enrollment, which also ends in a code.
  */
-export async function startSecondFactor(user: { id: string; enrolledAt: Date | null }): Promise<"/sign-in/code" | "/enroll"> {
+export async function startSecondFactor(user: { id: string; enrolledAt: Date | null }, hasApp = false): Promise<"/sign-in/code" | "/enroll"> {
   await revokeChallenge(await readChallengeCookie());
   // A keyfob handed out by the clinic is proven with its first code at the code step.
   const purpose = user.enrolledAt || (await hasSignInFactor(user.id)) ? "sign-in" : "enroll";
   const { token, maxAge } = await createChallenge(user.id, purpose);
   await setChallengeCookie(token, maxAge);
-  if (purpose === "sign-in") await textCodeIfOnlyPhone(user.id, hashToken(token));
+  // An account with an app is never phone-only: no need to look at its factors.
+  if (purpose === "sign-in" && !hasApp) await textCodeIfOnlyPhone(user.id, hashToken(token));
   // The code form posts to NextAuth even without JavaScript; it needs this to carry the CSRF token.
   await ensureCsrfCookie();
   return purpose === "sign-in" ? "/sign-in/code" : "/enroll";

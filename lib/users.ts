@@ -87,14 +87,16 @@ async function createAccount(input: NewAccount, role: Role, setupDeadline: Date 
 export type PasswordCheck = { ok: true; account: AccountSummary } | { ok: false; userId: string | null };
 
 /** What the password step needs to know about an email before comparing: never leaves lib/. */
-export type Credentials = { account: AccountSummary | null; passwordHash: string | undefined; emailConfirmed: boolean };
+export type Credentials = { account: AccountSummary | null; passwordHash: string | undefined; emailConfirmed: boolean; hasApp: boolean };
 
-/** One read for the whole password step, whether the address is confirmed included. */
+/** One read for the whole password step: whether the address is confirmed and an app set up included. */
 export async function findCredentials(email: string): Promise<Credentials> {
-  const [row] = await getDb().$queryRaw<(SummaryRow & { passwordHash: string; emailConfirmedAt: Date | string | null })[]>`
-    SELECT ${SUMMARY_COLUMNS}, "passwordHash", "emailConfirmedAt" FROM "User" WHERE "email" = ${email}`;
-  if (!row) return { account: null, passwordHash: undefined, emailConfirmed: false };
-  return { account: rowToSummary(row), passwordHash: row.passwordHash, emailConfirmed: row.emailConfirmedAt !== null };
+  const [row] = await getDb().$queryRaw<(SummaryRow & { passwordHash: string; emailConfirmedAt: Date | string | null; hasApp: number | bigint })[]>`
+    SELECT ${SUMMARY_COLUMNS}, "passwordHash", "emailConfirmedAt",
+      CASE WHEN "totpSecret" IS NOT NULL AND "enrolledAt" IS NOT NULL THEN 1 ELSE 0 END AS "hasApp"
+    FROM "User" WHERE "email" = ${email}`;
+  if (!row) return { account: null, passwordHash: undefined, emailConfirmed: false, hasApp: false };
+  return { account: rowToSummary(row), passwordHash: row.passwordHash, emailConfirmed: row.emailConfirmedAt !== null, hasApp: Number(row.hasApp) === 1 };
 }
 
 /**

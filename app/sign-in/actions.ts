@@ -33,5 +33,5 @@ export async function signInWithPassword(_prev: ActionState, formData: FormData)
     return { message: messages.confirmEmailFirst, values };
   }
 
-  redirect(await startSecondFactor(result.account));
+  redirect(await startSecondFactor(result.account, result.hasApp));
 }
