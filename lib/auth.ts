@@ -10,6 +10,7 @@ import type { MessageKey } from "./messages";
 import { passSecondFactor } from "./second-factor";
 import { recordEvent } from "./security-events";
 import { logError, logWarning } from "./log";
+import { decodeSessionToken, encodeSessionToken } from "./session-token";
 import { createSession, endSession, findActiveSession, type SignInMethod } from "./sessions";
 import { markSignedIn } from "./users";
 
@@ -88,6 +89,7 @@ export function getAuthOptions(): NextAuthOptions {
     secret: config.authSecret,
     useSecureCookies: config.secureCookies,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    jwt: { encode: encodeSessionToken, decode: decodeSessionToken },
     // A code refused without JavaScript comes back through app/sign-in/retry to the step it came from.
     pages: { signIn: "/sign-in", error: "/sign-in/retry" },
     providers: [

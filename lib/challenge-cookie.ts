@@ -6,7 +6,7 @@ import { getConfig } from "./config";
 import { getClientIp } from "./client-ip";
 import { hashToken } from "./crypto";
 import { sendSignInCode } from "./factors/phone/phones";
-import { factorsOf, hasSignInFactor } from "./factors/registry";
+import { FACTORS, factorsOf, hasSignInFactor } from "./factors/registry";
 
 /** `__Host-` pins the cookie to this exact host over https; plain http (local use) cannot carry it. */
 function cookieName(): string {
@@ -35,13 +35,14 @@ export async function clearChallengeCookie(): Promise<void> {
  * After a correct password: hand the browser a challenge for the step that comes next and
  * say where that step lives. Unenrolled accounts go to enrollment, which also ends in a code.
  */
-export async function startSecondFactor(user: { id: string; enrolledAt: Date | null }): Promise<"/sign-in/code" | "/enroll"> {
+export async function startSecondFactor(user: { id: string; enrolledAt: Date | null }, hasApp = false): Promise<"/sign-in/code" | "/enroll"> {
   await revokeChallenge(await readChallengeCookie());
   // A keyfob handed out by the clinic is proven with its first code at the code step.
   const purpose = user.enrolledAt || (await hasSignInFactor(user.id)) ? "sign-in" : "enroll";
   const { token, maxAge } = await createChallenge(user.id, purpose);
   await setChallengeCookie(token, maxAge);
-  if (purpose === "sign-in") await textCodeIfOnlyPhone(user.id, hashToken(token));
+  // An account with an app is never phone-only: no need to look at its factors.
+  if (purpose === "sign-in" && !hasApp) await textCodeIfOnlyPhone(user.id, hashToken(token));
   // The code form posts to NextAuth even without JavaScript; it needs this to carry the CSRF token.
   await ensureCsrfCookie();
   return purpose === "sign-in" ? "/sign-in/code" : "/enroll";
@@ -52,6 +53,8 @@ export async function startSecondFactor(user: { id: string; enrolledAt: Date | n
  * app or keyfob asks for it on the code step. A refused send (limits, cooldown) is shown there.
  */
 async function textCodeIfOnlyPhone(userId: string, challengeId: string): Promise<void> {
+  // Most accounts have no phone: one read settles it for them instead of one per factor.
+  if (!(await FACTORS.find((factor) => factor.kind === "phone")?.describe(userId))) return;
   const factors = await factorsOf(userId);
   if (factors.length !== 1 || factors[0]!.kind !== "phone") return;
   await sendSignInCode({ userId, challengeId, channel: "sms", ip: await getClientIp() });

@@ -1,6 +1,6 @@
 import "server-only";
 import { createToken, hashToken } from "./crypto";
-import { getDb } from "./db";
+import { asDate, getDb } from "./db";
 
 export type ChallengePurpose = "sign-in" | "enroll";
 
@@ -23,22 +23,21 @@ export async function createChallenge(userId: string, purpose: ChallengePurpose)
   const token = createToken();
   const maxAge = CHALLENGE_TTL_SECONDS[purpose];
   const now = Date.now();
-  await db.authChallenge.create({
-    data: { tokenHash: hashToken(token), userId, purpose, expiresAt: new Date(now + maxAge * 1000) },
-  });
+  await db.$executeRaw`
+    INSERT INTO "AuthChallenge" ("tokenHash", "userId", "purpose", "expiresAt", "createdAt")
+    VALUES (${hashToken(token)}, ${userId}, ${purpose}, ${new Date(now + maxAge * 1000)}, ${new Date(now)})`;
   return { token, maxAge };
 }
 
 export async function findChallenge(token: string | undefined): Promise<Challenge | null> {
   if (!token || token.length > 100) return null;
   const id = hashToken(token);
-  const row = await getDb().authChallenge.findUnique({
-    where: { tokenHash: id },
-    select: { userId: true, purpose: true, expiresAt: true, consumedAt: true },
-  });
-  if (!row || row.consumedAt || row.expiresAt.getTime() <= Date.now()) return null;
+  const [row] = await getDb().$queryRaw<{ userId: string; purpose: string; expiresAt: Date | string; consumedAt: Date | string | null }[]>`
+    SELECT "userId", "purpose", "expiresAt", "consumedAt" FROM "AuthChallenge" WHERE "tokenHash" = ${id}`;
+  const expiresAt = asDate(row?.expiresAt);
+  if (!row || row.consumedAt !== null || !expiresAt || expiresAt.getTime() <= Date.now()) return null;
   if (row.purpose !== "sign-in" && row.purpose !== "enroll") return null;
-  return { id, userId: row.userId, purpose: row.purpose, expiresAt: row.expiresAt };
+  return { id, userId: row.userId, purpose: row.purpose, expiresAt };
 }
 
 /** True for exactly one caller per token. */

@@ -371,6 +371,10 @@ function phoneProvider(e: z.infer<typeof schema>): PhoneProvider {
 const serverSchema = z.object({
   WEB_CONCURRENCY: wholeNumber("WEB_CONCURRENCY", 1, 64, availableParallelism(), "how many server processes to run, usually one per CPU core"),
   PORT: wholeNumber("PORT", 1, 65_535, 3000, "the TCP port the portal listens on"),
+  // Each password hash holds 19 MiB while it runs on one of these threads, and the allocator keeps
+  // that memory for the thread's next hash: libuv's default of 4 per process doubled peak memory
+  // without adding throughput once there is a process per core.
+  UV_THREADPOOL_SIZE: wholeNumber("UV_THREADPOOL_SIZE", 1, 64, 2, "how many background threads each server process uses for password hashing"),
   HOSTNAME: z
     .string()
     .trim()
@@ -379,11 +383,11 @@ const serverSchema = z.object({
 });
 
 /** How `npm start` / `npm run serve` run the portal (scripts/serve.ts). */
-export type ServerConfig = { processes: number; port: number; hostname: string | undefined };
+export type ServerConfig = { processes: number; port: number; hostname: string | undefined; hashThreads: number };
 
 export function parseServerConfig(env: Record<string, string | undefined>): ServerConfig {
   const blankToUndefined = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v === undefined || v.trim() === "" ? undefined : v]));
   const result = serverSchema.safeParse(blankToUndefined);
   if (!result.success) throw new ConfigError(result.error.issues.map((issue) => issue.message));
-  return { processes: result.data.WEB_CONCURRENCY, port: result.data.PORT, hostname: result.data.HOSTNAME };
+  return { processes: result.data.WEB_CONCURRENCY, port: result.data.PORT, hostname: result.data.HOSTNAME, hashThreads: result.data.UV_THREADPOOL_SIZE };
 }

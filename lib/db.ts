@@ -27,6 +27,16 @@ export function sqlTime(at: Date | null): Prisma.Sql {
   return dialect() === "postgres" ? Prisma.sql`CAST(${at} AS TIMESTAMP(3))` : Prisma.sql`${at}`;
 }
 
+/**
+ * A DateTime column read with raw SQL: PostgreSQL hands back a Date, SQLite the text Prisma
+ * stored. The hot paths read with raw SQL because each model query costs a pass through Prisma's
+ * query compiler (about half of Prisma's CPU per statement), which raw statements skip.
+ */
+export function asDate(value: Date | string | number | null | undefined): Date | null {
+  if (value === null || value === undefined) return null;
+  return value instanceof Date ? value : new Date(value);
+}
+
 /** `file:./x.db` → `./x.db`, relative to the process's working directory (as the adapter reads it). */
 export function sqlitePath(url: string): string {
   return url.replace(/^file:/, "");

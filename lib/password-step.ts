@@ -4,7 +4,11 @@ import { checkLimit, consumeLimits, policies, resetLimit, type LimitResult, type
 import { recordEvent } from "./security-events";
 import { findCredentials, setupExpired, verifyCredentials, type AccountSummary } from "./users";
 
-export type PasswordStepResult = { ok: true; account: AccountSummary } | { ok: false; message: string };
+/**
+ * `emailConfirmed` and `hasApp` (an authenticator app is set up) are read with the password hash,
+ * so the step after it needs no second read to know them.
+ */
+export type PasswordStepResult = { ok: true; account: AccountSummary; emailConfirmed: boolean; hasApp: boolean } | { ok: false; message: string };
 
 /** Before parsing anything: is this address over its budget? */
 export async function checkPasswordBudget(ip: string): Promise<string | null> {
@@ -42,7 +46,7 @@ export async function passPasswordStep(email: string, password: string, ip: stri
     await resetLimit(limits.accountPasswordFromIp, pair);
     if (everywhere) await resetLimit(limits.unenrolledPassword, email);
     if (setupExpired(result.account)) return { ok: false, message: "setupExpired" };
-    return result;
+    return { ...result, emailConfirmed: credentials.emailConfirmed, hasApp: credentials.hasApp };
   }
   if (result.userId) await recordEvent("password-wrong", result.userId, ip);
   const lockedUntil = [attempt.lockedUntil, everywhere?.lockedUntil].filter((d): d is Date => d != null).sort((a, b) => +b - +a)[0];

@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { getConfig } from "./config";
-import { getDb, sqlTime } from "./db";
+import { asDate, getDb, sqlTime } from "./db";
 
 /**
  * A budget of attempts for one key. With `windowSeconds` the count starts again when the window
@@ -60,13 +60,12 @@ export async function checkLimit(policy: Policy, subject: string, now = new Date
 /** Several early gates in one read: the first locked one in the order given, by its index. */
 export async function checkLimits(gates: [Policy, string][], now = new Date()): Promise<{ ok: true } | { ok: false; retryAt: Date; gate: number }> {
   const keys = gates.map(([policy, subject]) => keyOf(policy, subject));
-  const rows = await getDb().rateLimit.findMany({
-    where: { key: keys.length === 1 ? keys[0] : { in: keys }, lockedUntil: { gt: now } },
-    select: { key: true, lockedUntil: true },
-  });
+  // Raw SQL: this read runs before every password and code, a locked account's refusal included.
+  const rows = await getDb().$queryRaw<{ key: string; lockedUntil: Date | string }[]>`
+    SELECT "key", "lockedUntil" FROM "RateLimit" WHERE "key" IN (${Prisma.join(keys)}) AND "lockedUntil" > ${now}`;
   const gate = keys.findIndex((key) => rows.some((row) => row.key === key));
   if (gate === -1) return { ok: true };
-  return { ok: false, retryAt: rows.find((row) => row.key === keys[gate])!.lockedUntil!, gate };
+  return { ok: false, retryAt: asDate(rows.find((row) => row.key === keys[gate])!.lockedUntil)!, gate };
 }
 
 /** The pause after `lockouts` earlier lockouts: the policy's steps, the last one repeating. */

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/client";
 import { headers } from "next/headers";
 import { getDb } from "./db";
@@ -63,14 +64,15 @@ export async function recordEvent(
   options: { notify?: boolean } = {},
 ): Promise<void> {
   const db = getDb();
-  const userAgent = await requestUserAgent();
-  const event = db.securityEvent.create({ data: { type, userId, ip, userAgent, detail: detail?.slice(0, 200) ?? null } });
-  const notice = userId && options.notify !== false ? await noticeFor(type, userId, ip, detail) : null;
+  const { event, notice } = await eventRows(type, userId, ip, detail, options);
   if (!notice) {
-    await event;
+    // Raw SQL: every sign-in and every wrong code writes one of these.
+    await db.$executeRaw`
+      INSERT INTO "SecurityEvent" ("id", "userId", "type", "ip", "userAgent", "detail", "createdAt")
+      VALUES (${randomUUID()}, ${event.userId}, ${event.type}, ${event.ip}, ${event.userAgent}, ${event.detail}, ${new Date()})`;
     return;
   }
-  await db.$transaction([event, outboxCreate(notice)]);
+  await db.$transaction([db.securityEvent.create({ data: event }), outboxCreate(notice)]);
   wakeDeliveryWorker();
 }
 

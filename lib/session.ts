@@ -1,12 +1,12 @@
 import "server-only";
 import { cache } from "react";
-import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { notFound, redirect } from "next/navigation";
 import { SESSION_MAX_AGE_SECONDS, sessionCookieName } from "./auth";
 import { getClientIp } from "./client-ip";
 import { getConfig } from "./config";
 import { recordEvent } from "./security-events";
+import { decodeSessionToken } from "./session-token";
 import { endSession, findActiveSession, touchSession, type ActiveSession } from "./sessions";
 import { getAccount, type AccountSummary } from "./users";
 
@@ -20,7 +20,7 @@ export type CurrentSession = { account: AccountSummary; session: ActiveSession }
 async function sessionIdFromCookie(): Promise<{ sid: string; uid: string | null } | null> {
   const raw = (await cookies()).get(sessionCookieName())?.value;
   if (!raw || raw.length > 8192) return null;
-  const token = await decode({ token: raw, secret: getConfig().authSecret }).catch(() => null);
+  const token = await decodeSessionToken({ token: raw, secret: getConfig().authSecret }).catch(() => null);
   if (typeof token?.sid !== "string") return null;
   return { sid: token.sid, uid: typeof token.uid === "string" ? token.uid : null };
 }

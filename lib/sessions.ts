@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { getDb } from "./db";
+import { asDate, getDb } from "./db";
 
 export type SignInMethod = "totp" | "keyfob" | "phone" | "recovery-code";
 
@@ -10,17 +10,10 @@ export const STEP_UP_SECONDS = 5 * 60;
 /** The session row of a sign-in; the sign-in time itself is recorded by markSignedIn (lib/users.ts). */
 export async function createSession(input: { userId: string; method: SignInMethod; ip: string | null; userAgent: string | null }): Promise<string> {
   const id = randomBytes(24).toString("base64url");
-  const db = getDb();
-  await db.userSession.create({
-    data: {
-      id,
-      userId: input.userId,
-      method: input.method,
-      stepUpAt: new Date(),
-      ip: input.ip,
-      userAgent: input.userAgent?.slice(0, 300) ?? null,
-    },
-  });
+  const now = new Date();
+  await getDb().$executeRaw`
+    INSERT INTO "UserSession" ("id", "userId", "createdAt", "stepUpAt", "method", "ip", "userAgent")
+    VALUES (${id}, ${input.userId}, ${now}, ${now}, ${input.method}, ${input.ip}, ${input.userAgent?.slice(0, 300) ?? null})`;
   return id;
 }
 
@@ -28,13 +21,12 @@ export type ActiveSession = { id: string; userId: string; method: SignInMethod; 
 
 export async function findActiveSession(id: string): Promise<ActiveSession | null> {
   if (!id || id.length > 64) return null;
-  const row = await getDb().userSession.findUnique({
-    where: { id },
-    select: { id: true, userId: true, method: true, stepUpAt: true, createdAt: true, endedAt: true },
-  });
-  if (!row || row.endedAt) return null;
+  // Raw SQL: every signed-in request reads this.
+  const [row] = await getDb().$queryRaw<{ id: string; userId: string; method: string; stepUpAt: Date | string; createdAt: Date | string; endedAt: Date | string | null }[]>`
+    SELECT "id", "userId", "method", "stepUpAt", "createdAt", "endedAt" FROM "UserSession" WHERE "id" = ${id}`;
+  if (!row || row.endedAt !== null) return null;
   const method: SignInMethod = row.method === "recovery-code" || row.method === "keyfob" || row.method === "phone" ? row.method : "totp";
-  return { id: row.id, userId: row.userId, method, stepUpAt: row.stepUpAt, createdAt: row.createdAt };
+  return { id: row.id, userId: row.userId, method, stepUpAt: asDate(row.stepUpAt)!, createdAt: asDate(row.createdAt)! };
 }
 
 export function hasFreshStepUp(session: ActiveSession, now = Date.now()): boolean {

@@ -235,11 +235,10 @@ const parseSteps = (list: string | null) => (list ? list.split(",").filter(Boole
  */
 export async function verifyTotpForUser(userId: string, code: string, now?: number): Promise<CodeResult> {
   const db = getDb();
-  const user = await db.user.findUnique({
-    where: { id: userId },
-    select: { totpSecret: true, totpLastStep: true, enrolledAt: true, totpHintedSteps: true },
-  });
-  if (!user?.totpSecret || !user.enrolledAt) return { ok: false, reason: "not-enrolled" };
+  // Raw SQL here and in the UPDATE below: this runs for every sign-in code.
+  const [user] = await db.$queryRaw<{ totpSecret: string | null; totpLastStep: number | null; enrolledAt: Date | string | null; totpHintedSteps: string | null }[]>`
+    SELECT "totpSecret", "totpLastStep", "enrolledAt", "totpHintedSteps" FROM "User" WHERE "id" = ${userId}`;
+  if (!user?.totpSecret || user.enrolledAt === null) return { ok: false, reason: "not-enrolled" };
   const seconds = now ?? Date.now() / 1000;
   const check = await checkCode(openActive(userId, user.totpSecret), code, user.totpLastStep, seconds);
   if (!check.ok) {
@@ -252,18 +251,11 @@ export async function verifyTotpForUser(userId: string, code: string, now?: numb
     return check;
   }
   if (parseSteps(user.totpHintedSteps).includes(check.step)) return { ok: false, reason: "wrong" };
-  // One UPDATE … RETURNING (updateMany would add a transaction around it); no match throws P2025.
-  const recorded = await db.user
-    .update({
-      where: { id: userId, totpSecret: user.totpSecret, OR: [{ totpLastStep: null }, { totpLastStep: { lt: check.step } }] },
-      data: { totpLastStep: check.step },
-      select: { id: true },
-    })
-    .catch((error: unknown) => {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") return null;
-      throw error;
-    });
-  if (!recorded) return { ok: false, reason: "used" };
+  // One conditional UPDATE (updateMany would add a transaction around it).
+  const recorded = await db.$executeRaw`
+    UPDATE "User" SET "totpLastStep" = ${check.step}, "updatedAt" = ${new Date()}
+    WHERE "id" = ${userId} AND "totpSecret" = ${user.totpSecret} AND ("totpLastStep" IS NULL OR "totpLastStep" < ${check.step})`;
+  if (recorded !== 1) return { ok: false, reason: "used" };
   if (user.totpHintedSteps) {
     // Steps up to this one can never be accepted again anyway; only if no hint was added meanwhile.
     const future = parseSteps(user.totpHintedSteps).filter((step) => step > check.step);

@@ -1,7 +1,7 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { getConfig } from "./config";
-import { getDb } from "./db";
+import { asDate, getDb } from "./db";
 import { hashPassword, verifyPassword } from "./password";
 
 export type Role = "patient" | "admin";
@@ -20,6 +20,14 @@ const summaryFields = { id: true, email: true, name: true, role: true, enrolledA
 
 function toSummary(row: Omit<AccountSummary, "role"> & { role: string }): AccountSummary {
   return { ...row, role: row.role === "admin" ? "admin" : "patient" };
+}
+
+/** The summary's columns as raw SQL returns them (see asDate in lib/db.ts). */
+type SummaryRow = { id: string; email: string; name: string | null; role: string; enrolledAt: Date | string | null; setupDeadline: Date | string | null };
+const SUMMARY_COLUMNS = Prisma.raw(`"id", "email", "name", "role", "enrolledAt", "setupDeadline"`);
+
+function rowToSummary(row: SummaryRow): AccountSummary {
+  return toSummary({ id: row.id, email: row.email, name: row.name, role: row.role, enrolledAt: asDate(row.enrolledAt), setupDeadline: asDate(row.setupDeadline) });
 }
 
 export type RegisterResult = { ok: true; user: AccountSummary } | { ok: false; reason: "email-taken" };
@@ -79,13 +87,16 @@ async function createAccount(input: NewAccount, role: Role, setupDeadline: Date 
 export type PasswordCheck = { ok: true; account: AccountSummary } | { ok: false; userId: string | null };
 
 /** What the password step needs to know about an email before comparing: never leaves lib/. */
-export type Credentials = { account: AccountSummary | null; passwordHash: string | undefined };
+export type Credentials = { account: AccountSummary | null; passwordHash: string | undefined; emailConfirmed: boolean; hasApp: boolean };
 
+/** One read for the whole password step: whether the address is confirmed and an app set up included. */
 export async function findCredentials(email: string): Promise<Credentials> {
-  const row = await getDb().user.findUnique({ where: { email }, select: { ...summaryFields, passwordHash: true } });
-  if (!row) return { account: null, passwordHash: undefined };
-  const { passwordHash, ...summary } = row;
-  return { account: toSummary(summary), passwordHash };
+  const [row] = await getDb().$queryRaw<(SummaryRow & { passwordHash: string; emailConfirmedAt: Date | string | null; hasApp: number | bigint })[]>`
+    SELECT ${SUMMARY_COLUMNS}, "passwordHash", "emailConfirmedAt",
+      CASE WHEN "totpSecret" IS NOT NULL AND "enrolledAt" IS NOT NULL THEN 1 ELSE 0 END AS "hasApp"
+    FROM "User" WHERE "email" = ${email}`;
+  if (!row) return { account: null, passwordHash: undefined, emailConfirmed: false, hasApp: false };
+  return { account: rowToSummary(row), passwordHash: row.passwordHash, emailConfirmed: row.emailConfirmedAt !== null, hasApp: Number(row.hasApp) === 1 };
 }
 
 /**
@@ -109,8 +120,9 @@ export async function setPassword(userId: string, password: string): Promise<voi
 }
 
 export async function getAccount(userId: string): Promise<AccountSummary | null> {
-  const row = await getDb().user.findUnique({ where: { id: userId }, select: summaryFields });
-  return row ? toSummary(row) : null;
+  // Raw SQL: every signed-in page reads this.
+  const [row] = await getDb().$queryRaw<SummaryRow[]>`SELECT ${SUMMARY_COLUMNS} FROM "User" WHERE "id" = ${userId}`;
+  return row ? rowToSummary(row) : null;
 }
 
 /**
@@ -118,13 +130,12 @@ export async function getAccount(userId: string): Promise<AccountSummary | null>
  * Null when the account is no longer enrolled (a reset that raced the sign-in).
  */
 export async function markSignedIn(userId: string): Promise<AccountSummary | null> {
-  const row = await getDb()
-    .user.update({ where: { id: userId, enrolledAt: { not: null } }, data: { lastSignInAt: new Date() }, select: summaryFields })
-    .catch((error: unknown) => {
-      if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2025") return null;
-      throw error;
-    });
-  return row ? toSummary(row) : null;
+  const now = new Date();
+  const [row] = await getDb().$queryRaw<SummaryRow[]>`
+    UPDATE "User" SET "lastSignInAt" = ${now}, "updatedAt" = ${now}
+    WHERE "id" = ${userId} AND "enrolledAt" IS NOT NULL
+    RETURNING ${SUMMARY_COLUMNS}`;
+  return row ? rowToSummary(row) : null;
 }
 
 /** Why this account has to enroll again, if the clinic reset it: shown on the enrollment page. */

@@ -36,14 +36,22 @@ function readConfig(): ServerConfig {
 }
 
 const config = readConfig();
-cluster.setupPrimary({ exec: path.join(__dirname, "serve-worker.mjs"), execArgv: [] });
+/**
+ * A process holds about 60 MB of live objects, but under a burst V8 let its heap grow to three or
+ * four times that before collecting (peaks of 190-220 MB of heap, 350 MB resident). With growth
+ * held to 1.5× the live size after each full collection the peak heap stays near 130 MB, at no
+ * measurable CPU cost per request (README, "Performance").
+ */
+const WORKER_V8_FLAGS = ["--heap-growing-percent=50"];
+cluster.setupPrimary({ exec: path.join(__dirname, "serve-worker.mjs"), execArgv: WORKER_V8_FLAGS });
 
 let stopping = false;
 let quickExits = 0;
 const startedAt = new Map<number, number>();
 
 function fork(): void {
-  const worker = cluster.fork({ SERVE_OPTIONS: JSON.stringify({ port: config.port, hostname: config.hostname }) });
+  // libuv reads its pool size when a process starts, so it is set here for each one.
+  const worker = cluster.fork({ SERVE_OPTIONS: JSON.stringify({ port: config.port, hostname: config.hostname }), UV_THREADPOOL_SIZE: String(config.hashThreads) });
   startedAt.set(worker.id, Date.now());
 }
 

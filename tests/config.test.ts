@@ -151,9 +151,9 @@ describe("configuration", () => {
 });
 
 describe("serving settings", () => {
-  it("runs one process per core unless WEB_CONCURRENCY says otherwise", () => {
-    expect(parseServerConfig({})).toEqual({ processes: availableParallelism(), port: 3000, hostname: undefined });
-    expect(parseServerConfig({ WEB_CONCURRENCY: "3", PORT: "8080", HOSTNAME: "127.0.0.1" })).toEqual({ processes: 3, port: 8080, hostname: "127.0.0.1" });
+  it("runs one process per core, two hashing threads each, unless WEB_CONCURRENCY and UV_THREADPOOL_SIZE say otherwise", () => {
+    expect(parseServerConfig({})).toEqual({ processes: availableParallelism(), port: 3000, hostname: undefined, hashThreads: 2 });
+    expect(parseServerConfig({ WEB_CONCURRENCY: "3", PORT: "8080", HOSTNAME: "127.0.0.1", UV_THREADPOOL_SIZE: "4" })).toEqual({ processes: 3, port: 8080, hostname: "127.0.0.1", hashThreads: 4 });
   });
 
   it("says what is wrong with each bad value", () => {
@@ -169,5 +169,6 @@ describe("serving settings", () => {
     expect(messages({ WEB_CONCURRENCY: "two" })).toEqual([expect.stringContaining("WEB_CONCURRENCY must be a whole number")]);
     expect(messages({ PORT: "70000" })).toEqual([expect.stringContaining("PORT must be a whole number from 1 to 65535")]);
     expect(messages({ HOSTNAME: "my laptop" })).toEqual([expect.stringContaining("HOSTNAME must be an IP address")]);
+    expect(messages({ UV_THREADPOOL_SIZE: "0" })).toEqual([expect.stringContaining("UV_THREADPOOL_SIZE must be a whole number from 1 to 64")]);
   });
 });

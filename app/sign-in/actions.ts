@@ -6,7 +6,7 @@ import { startSecondFactor } from "@/lib/challenge-cookie";
 import { getClientIp } from "@/lib/client-ip";
 import { messages, renderMessage } from "@/lib/messages";
 import { checkPasswordBudget, passPasswordStep } from "@/lib/password-step";
-import { isEmailConfirmed, resendConfirmation } from "@/lib/sign-up";
+import { resendConfirmation } from "@/lib/sign-up";
 import { signInSchema } from "@/lib/validation";
 
 /** The password step. Success earns a challenge for the code step, never a session. */
@@ -28,10 +28,10 @@ export async function signInWithPassword(_prev: ActionState, formData: FormData)
   const result = await passPasswordStep(parsed.data.email, parsed.data.password, ip);
   if (!result.ok) return { message: renderMessage(result.message).text, values };
   // Only someone who knows the password learns that the address is unconfirmed.
-  if (!(await isEmailConfirmed(result.account.id))) {
+  if (!result.emailConfirmed) {
     await resendConfirmation(result.account);
     return { message: messages.confirmEmailFirst, values };
   }
 
-  redirect(await startSecondFactor(result.account));
+  redirect(await startSecondFactor(result.account, result.hasApp));
 }

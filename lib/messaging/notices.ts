@@ -55,12 +55,30 @@ async function renderNotice(type: EventType, c: NoticeContext, userId: string, d
   }
 }
 
+/** The events renderNotice has a message for. */
+const MAILED = new Set<EventType>([
+  "enrolled",
+  "new-phone",
+  "recovery-codes-issued",
+  "sign-in-recovery-code",
+  "password-changed",
+  "password-reset",
+  "lockout",
+  "enrollment-reset",
+  "keyfob-assigned",
+  "keyfob-proven",
+  "keyfob-removed",
+  "keyfob-lost",
+]);
+
 /**
  * The message telling the account's owner about `type`, or null when that event is not mailed.
  * Data, not the insert: a pending Prisma query returned from an async function would run at once,
  * outside the caller's transaction.
  */
 export async function noticeFor(type: EventType, userId: string, ip: string | null, detail?: string, at = new Date()): Promise<NewMessage | null> {
+  // Most events (every sign-in, every wrong code) are not mailed: no read of the account for them.
+  if (!MAILED.has(type)) return null;
   const user = await getDb().user.findUnique({ where: { id: userId }, select: { email: true, name: true } });
   if (!user) return null;
   const notice = await renderNotice(type, { sender: sender(), name: user.name, at, ip }, userId, detail);

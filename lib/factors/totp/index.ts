@@ -29,8 +29,8 @@ export const totpFactor: SecondFactor = {
   kind: "totp",
   method: "totp",
   async describe(userId) {
-    const user = await getDb().user.findUnique({ where: { id: userId }, select: { totpSecret: true, enrolledAt: true } });
-    return user?.totpSecret && user.enrolledAt ? { kind: "totp", label: "Authenticator app", state: "in use", firstUse: false } : null;
+    const [user] = await getDb().$queryRaw<{ totpSecret: string | null; enrolledAt: unknown }[]>`SELECT "totpSecret", "enrolledAt" FROM "User" WHERE "id" = ${userId}`;
+    return user?.totpSecret && user.enrolledAt !== null ? { kind: "totp", label: "Authenticator app", state: "in use", firstUse: false } : null;
   },
   async check(userId, code) {
     // A keyfob's longer code is never an app code (and must not match on its first six digits).
