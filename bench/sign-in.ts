@@ -521,30 +521,23 @@ async function main() {
     rmSync(SQL_DIR, { recursive: true, force: true });
     for (const suffix of ["", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
   };
+  cleanUp = stop;
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop().finally(() => process.exit(130)));
   let database = dbFile;
-  let seeded: Account[][] = [];
-  try {
-    if (POSTGRES) {
-      database = execFileSync("bash", ["scripts/pg-throwaway.sh", "start", PG_DIR, String(PORT - 2)], { encoding: "utf8" }).trim();
-      const { migratePostgres } = (await import(path.join(APP, "scripts/migrate-pg.ts"))) as typeof import("../scripts/migrate-pg");
-      await migratePostgres(database);
-      seeded = [];
-      for (let run = 0; run < RUNS; run++) seeded.push(await seedPostgres(database, encryptionKey, run));
-    } else {
-      const { migrateDatabase } = (await import(path.join(APP, "scripts/migrate.ts"))) as typeof import("../scripts/migrate");
-      migrateDatabase(`file:${dbFile}`);
-      seeded = await Promise.all(Array.from({ length: RUNS }, (_, run) => seed(dbFile, encryptionKey, run)));
-    }
-  } catch (error) {
-    await stop();
-    throw error;
+  let seeded: Account[][];
+  if (POSTGRES) {
+    database = execFileSync("bash", ["scripts/pg-throwaway.sh", "start", PG_DIR, String(PORT - 2)], { encoding: "utf8" }).trim();
+    const { migratePostgres } = (await import(path.join(APP, "scripts/migrate-pg.ts"))) as typeof import("../scripts/migrate-pg");
+    await migratePostgres(database);
+    seeded = [];
+    for (let run = 0; run < RUNS; run++) seeded.push(await seedPostgres(database, encryptionKey, run));
+  } else {
+    const { migrateDatabase } = (await import(path.join(APP, "scripts/migrate.ts"))) as typeof import("../scripts/migrate");
+    migrateDatabase(`file:${dbFile}`);
+    seeded = await Promise.all(Array.from({ length: RUNS }, (_, run) => seed(dbFile, encryptionKey, run)));
   }
 
-  server = await startServer(database, authSecret, encryptionKey).catch(async (error: unknown) => {
-    await stop();
-    throw error;
-  });
+  server = await startServer(database, authSecret, encryptionKey);
   serverPid = server.pid!;
   try {
     signInForm = hiddenFields((await send("GET", "/sign-in", null, { accept: "text/html" })).body.toString());
@@ -589,10 +582,14 @@ async function main() {
   }
 }
 
+/** Stops whatever main() started (servers, nginx, PostgreSQL), also when it fails half-way. */
+let cleanUp = async () => {};
+
 void main().then(
   () => process.exit(0),
-  (error: unknown) => {
+  async (error: unknown) => {
     console.error(error);
+    await cleanUp().catch(() => {});
     process.exit(1);
   },
 );
