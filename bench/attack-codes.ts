@@ -206,10 +206,11 @@ async function startCluster(base: number, dbFile: string): Promise<Deployment> {
 }
 
 async function startDeployment(index: number, trustProxyHops: number): Promise<Deployment> {
-  const dbFile = path.resolve(`.tmp/attack-${index}.db`);
+  const port = INSTANCES ? BASE_PORT + index * 10 : BASE_PORT + index;
+  // Named by port, so runs on other ports never share a file.
+  const dbFile = path.resolve(`.tmp/attack-${port}.db`);
   mkdirSync(path.dirname(dbFile), { recursive: true });
-  if (INSTANCES) return startCluster(BASE_PORT + index * 10, dbFile);
-  const port = BASE_PORT + index;
+  if (INSTANCES) return startCluster(port, dbFile);
   const server = await startServer(port, dbFile, trustProxyHops);
   const store = sqliteStore(dbFile);
   const deployment: Deployment = {

@@ -511,14 +511,19 @@ async function main() {
   const stop = async () => {
     if (stopped) return;
     stopped = true;
-    server?.kill("SIGTERM");
+    if (server && server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server!.once("exit", resolve));
+      server.kill("SIGTERM");
+      await Promise.race([exited, pause(15_000)]);
+    }
     if (POSTGRES) {
       // The cluster's instances close their connections first.
       await new Promise((resolve) => setTimeout(resolve, 2_000));
       execFileSync("bash", ["scripts/pg-throwaway.sh", "stop", PG_DIR]);
     }
     agent.destroy();
-    rmSync(SQL_DIR, { recursive: true, force: true });
+    // Server processes still exiting may write their last statement counts here.
+    rmSync(SQL_DIR, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     for (const suffix of ["", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
   };
   cleanUp = stop;
