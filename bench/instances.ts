@@ -145,18 +145,23 @@ async function main() {
   const ownEater =
     `Of the deployment's own processes the portal instances eat the CPU (at least ${(100 * instancesShare).toFixed(0)} % of what it used; ` +
     `one argon2id verification is ${argon2Ms.toFixed(1)} ms of their ${range(results.map(instancesTotal))} ms per sign-in, the rest is everything else in the password and code steps), nginx and PostgreSQL little.`;
+  const meanInstanceCpu = (n: number) => {
+    const rows = results.filter((r) => r.instances === n);
+    return (rows.reduce((sum, r) => sum + instancesTotal(r), 0) / rows.length).toFixed(1);
+  };
+  const twoProcesses = `Two instances on these cores spend ${meanInstanceCpu(2)} ms of instance CPU per sign-in against ${meanInstanceCpu(1)} ms for one.`;
   const verdict =
     othersShare > 0.2
-      ? `But other processes took up to ${(100 * othersShare).toFixed(0)} % of the machine meanwhile (it is shared): the sign-ins got only part of the cores, ` +
-        `and a second instance mostly wins a bigger share of them from the rest (2 vs 1: ${ratio("sqlite")} on SQLite, ${ratio("postgres")} on PostgreSQL), which a quiet machine would not show; rerun it quiet for the ceiling itself.`
-      : `So a second instance on the same cores has little to add (2 vs 1: ${ratio("sqlite")} on SQLite, ${ratio("postgres")} on PostgreSQL); ` +
+      ? `${twoProcesses} Other processes took up to ${(100 * othersShare).toFixed(0)} % of the machine meanwhile (it is shared), so the sign-ins got only part of the cores ` +
+        `and 2 vs 1 (${ratio("sqlite")} on SQLite, ${ratio("postgres")} on PostgreSQL) also reflects how much of them each run won from the rest; rerun it quiet for the ceiling itself.`
+      : `${twoProcesses} So a second instance on the same cores has nothing to add (2 vs 1: ${ratio("sqlite")} on SQLite, ${ratio("postgres")} on PostgreSQL); ` +
         `more sign-ins per second need more cores, i.e. instances on their own machines, and then the database's writes per sign-in.`;
   if (leastBusy >= 0.9) {
     console.log(`\nCeiling: CPU. During the c=16 sign-ins the ${cores} cores were at least ${(100 * leastBusy).toFixed(0)} % busy in every configuration; ${perSignIn}. ${ownEater} ${verdict}`);
   } else {
     console.log(
       `\nCeiling: not CPU alone — in the least busy configuration the ${cores} cores were only ${(100 * leastBusy).toFixed(0)} % busy, so requests also waited ` +
-        `(on the database's locks or round trips); ${perSignIn}. ${ownEater} 2 vs 1: ${ratio("sqlite")} on SQLite, ${ratio("postgres")} on PostgreSQL.`,
+        `(on the database's locks or round trips); ${perSignIn}. ${ownEater} ${twoProcesses} 2 vs 1: ${ratio("sqlite")} on SQLite, ${ratio("postgres")} on PostgreSQL.`,
     );
   }
 }
