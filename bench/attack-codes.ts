@@ -12,28 +12,50 @@
  * a step 2 to 10 steps ahead (from oathtool), which the server answers "your clock is fast"; the
  * script then sends that very code again when its step comes due, as a guesser would.
  *
- *   npm run build && npx tsx bench/attack-codes.ts [--attempts 10000] [--only hints]
+ * With --instances N (and/or --database postgres) the same attack goes through nginx over N `next start`
+ * instances on one database (scripts/cluster.ts, TRUST_PROXY_HOPS=1): a throwaway PostgreSQL cluster,
+ * or one SQLite file. nginx names the instance that answered each request (X-Upstream), and the
+ * script counts them. nginx replaces X-Forwarded-For, so "many addresses through a trusted proxy"
+ * cannot be simulated there and is left out.
+ *
+ *   npm run build && npx tsx bench/attack-codes.ts [--attempts 10000] [--only hints] [--port 3600]
+ *   npm run build && npx tsx bench/attack-codes.ts --instances 2 --database postgres [--port 3620]
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import pg from "pg";
 import { chromium, type BrowserContext } from "@playwright/test";
+import { simpleParser } from "mailparser";
 import { migrateDatabase } from "../scripts/migrate";
 
-const attempts = Number(process.argv[process.argv.indexOf("--attempts") + 1]) || 10_000;
+const arg = (name: string) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
+const attempts = Number(arg("attempts")) || 10_000;
+const POSTGRES = arg("database") === "postgres";
+// Through nginx whenever asked for instances or PostgreSQL: that is how several instances are deployed.
+const INSTANCES = arg("instances") || POSTGRES ? Number(arg("instances") ?? 1) : null;
+const BASE_PORT = Number(arg("port") ?? process.env.ATTACK_PORT ?? (INSTANCES ? 3620 : 3600));
 const SIMULATED_HOURS = 24;
 const PASSWORD = "attack bench password";
 
 type Scenario = { name: string; id: string; trustProxyHops: number; spoof: boolean; hints?: boolean };
-const only = process.argv.includes("--only") ? process.argv[process.argv.indexOf("--only") + 1] : null;
-const scenarios: Scenario[] = [
-  { id: "one", name: "one address", trustProxyHops: 0, spoof: false },
-  { id: "spoof", name: "spoofed X-Forwarded-For, no proxy trusted", trustProxyHops: 0, spoof: true },
-  { id: "proxy", name: "many addresses through a trusted proxy (TRUST_PROXY_HOPS=1)", trustProxyHops: 1, spoof: true },
-  { id: "hints", name: "one address, clock hints sent again when due", trustProxyHops: 0, spoof: false, hints: true },
-].filter((s) => !only || s.id === only);
+const only = arg("only") ?? null;
+const scenarios: Scenario[] = (
+  INSTANCES
+    ? [
+        { id: "one", name: "one address", trustProxyHops: 1, spoof: false },
+        { id: "spoof", name: "spoofed X-Forwarded-For, replaced by nginx (TRUST_PROXY_HOPS=1)", trustProxyHops: 1, spoof: true },
+        { id: "hints", name: "one address, clock hints sent again when due", trustProxyHops: 1, spoof: false, hints: true },
+      ]
+    : [
+        { id: "one", name: "one address", trustProxyHops: 0, spoof: false },
+        { id: "spoof", name: "spoofed X-Forwarded-For, no proxy trusted", trustProxyHops: 0, spoof: true },
+        { id: "proxy", name: "many addresses through a trusted proxy (TRUST_PROXY_HOPS=1)", trustProxyHops: 1, spoof: true },
+        { id: "hints", name: "one address, clock hints sent again when due", trustProxyHops: 0, spoof: false, hints: true },
+      ]
+).filter((s) => !only || s.id === only);
 const HINT_EVERY = 50;
 
 const codeAt = (secret: string, epoch: number) =>
@@ -42,6 +64,79 @@ const codeAt = (secret: string, epoch: number) =>
 const sqliteTime = (ms: number) => new Date(ms).toISOString().replace("Z", "+00:00");
 const randomAddress = () => `198.18.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
 
+/**
+ * The lockouts as the server stored them, and a way to move their ends into the past: one small
+ * function per database, over the same table and columns.
+ */
+type Store = {
+  /** Active locks: key, and how long each was set for. */
+  activeLocks(): Promise<{ key: string; minutes: number }[]>;
+  expireLocks(): Promise<void>;
+  wrongCodesCompared(): Promise<number>;
+  close(): Promise<void>;
+};
+
+function sqliteStore(dbFile: string): Store {
+  const db = new Database(dbFile);
+  return {
+    activeLocks: async () =>
+      db
+        .prepare(`SELECT key, lockedUntil, updatedAt FROM RateLimit WHERE lockedUntil > ?`)
+        .all(sqliteTime(Date.now()))
+        .map((row) => {
+          const { key, lockedUntil, updatedAt } = row as { key: string; lockedUntil: string; updatedAt: string };
+          return { key, minutes: Math.round((Date.parse(lockedUntil) - Date.parse(updatedAt)) / 60_000) };
+        }),
+    expireLocks: async () => {
+      db.prepare(`UPDATE RateLimit SET lockedUntil = ? WHERE lockedUntil > ?`).run(sqliteTime(Date.now() - 1), sqliteTime(Date.now()));
+    },
+    wrongCodesCompared: async () => (db.prepare(`SELECT COUNT(*) AS n FROM SecurityEvent WHERE type = 'code-wrong'`).get() as { n: number }).n,
+    close: async () => {
+      db.close();
+    },
+  };
+}
+
+/** Prisma keeps UTC in `timestamp(3)` columns: compared against the database's own clock in UTC. */
+async function postgresStore(url: string): Promise<Store> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const nowUtc = `(now() AT TIME ZONE 'UTC')`;
+  return {
+    activeLocks: async () =>
+      (
+        await client.query<{ key: string; minutes: number }>(
+          `SELECT "key", round(extract(epoch FROM "lockedUntil" - "updatedAt") / 60)::int AS minutes FROM "RateLimit" WHERE "lockedUntil" > ${nowUtc}`,
+        )
+      ).rows,
+    expireLocks: async () => {
+      await client.query(`UPDATE "RateLimit" SET "lockedUntil" = ${nowUtc} - interval '1 millisecond' WHERE "lockedUntil" > ${nowUtc}`);
+    },
+    wrongCodesCompared: async () =>
+      Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM "SecurityEvent" WHERE "type" = 'code-wrong'`)).rows[0]!.n),
+    close: () => client.end(),
+  };
+}
+
+/** Everything one scenario started, stopped by stop() (also on Ctrl-C). */
+type Deployment = { base: string; store: Store; stop(): Promise<void> };
+const running = new Set<Deployment>();
+
+async function waitForPortal(base: string, server: ChildProcess) {
+  for (let i = 0; i < 150; i++) {
+    if (server.exitCode !== null) break;
+    try {
+      if ((await fetch(`${base}/sign-in`)).ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  server.kill();
+  throw new Error("the portal did not start");
+}
+
+/** One `next start` on a fresh SQLite file, answering directly. */
 async function startServer(port: number, dbFile: string, trustProxyHops: number): Promise<ChildProcess> {
   for (const suffix of ["", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
   migrateDatabase(`file:${dbFile}`);
@@ -58,25 +153,113 @@ async function startServer(port: number, dbFile: string, trustProxyHops: number)
       NEXT_TELEMETRY_DISABLED: "1",
     },
   });
+  await waitForPortal(`http://127.0.0.1:${port}`, server);
+  return server;
+}
+
+/**
+ * nginx over INSTANCES instances (scripts/cluster.ts): PostgreSQL on `base` (a throwaway cluster
+ * of this script's), nginx on base + 1, the instances above; or every instance on one SQLite file.
+ */
+async function startCluster(base: number, dbFile: string): Promise<Deployment> {
+  const pgDir = path.resolve(`.tmp/attack-pg-${base}`);
+  let url = `file:${dbFile}`;
+  let pgStarted = false;
+  const stopPostgres = () => {
+    if (pgStarted) execFileSync("bash", ["scripts/pg-throwaway.sh", "stop", pgDir], { stdio: "ignore" });
+    pgStarted = false;
+  };
+  if (POSTGRES) {
+    url = execFileSync("bash", ["scripts/pg-throwaway.sh", "start", pgDir, String(base)], { encoding: "utf8" }).trim();
+    pgStarted = true;
+  } else for (const suffix of ["", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
+  const cluster = spawn("node_modules/.bin/tsx", ["scripts/cluster.ts"], {
+    stdio: ["ignore", "ignore", "inherit"],
+    env: { ...process.env, DATABASE_URL: url, CLUSTER_BASE_PORT: String(base), CLUSTER_INSTANCES: String(INSTANCES), NEXTAUTH_URL: `http://127.0.0.1:${base + 1}` },
+  });
+  const exited = new Promise((resolve) => cluster.once("exit", resolve));
+  let store: Store | null = null;
+  const deployment: Deployment = {
+    base: `http://127.0.0.1:${base + 1}`,
+    get store() {
+      return store!;
+    },
+    async stop() {
+      running.delete(deployment);
+      await store?.close().catch(() => {});
+      if (cluster.exitCode === null && cluster.signalCode === null) {
+        cluster.kill("SIGTERM");
+        await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      }
+      stopPostgres();
+    },
+  };
+  running.add(deployment);
+  try {
+    await waitForPortal(deployment.base, cluster);
+    store = POSTGRES ? await postgresStore(url) : sqliteStore(dbFile);
+  } catch (error) {
+    await deployment.stop();
+    throw error;
+  }
+  return deployment;
+}
+
+async function startDeployment(index: number, trustProxyHops: number): Promise<Deployment> {
+  const port = INSTANCES ? BASE_PORT + index * 10 : BASE_PORT + index;
+  // Named by port, so runs on other ports never share a file.
+  const dbFile = path.resolve(`.tmp/attack-${port}.db`);
+  mkdirSync(path.dirname(dbFile), { recursive: true });
+  if (INSTANCES) return startCluster(port, dbFile);
+  const server = await startServer(port, dbFile, trustProxyHops);
+  const store = sqliteStore(dbFile);
+  const deployment: Deployment = {
+    base: `http://127.0.0.1:${port}`,
+    store,
+    async stop() {
+      running.delete(deployment);
+      await store.close();
+      server.kill();
+    },
+  };
+  running.add(deployment);
+  return deployment;
+}
+
+/**
+ * The confirmation link mailed to `email`. With no mail server set up every instance writes its
+ * mail to `.outbox/` in the directory it runs in (this one); the local mailbox page is off behind
+ * a proxy, so the file is read here.
+ */
+async function confirmationLink(email: string, since: number): Promise<string> {
   for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/sign-in`)).ok) return server;
-    } catch {
-      /* not up yet */
+    const files = readdirSync(".outbox")
+      .filter((name) => name.endsWith(".eml"))
+      .map((name) => path.join(".outbox", name))
+      .filter((file) => statSync(file).mtimeMs >= since - 1_000);
+    for (const file of files) {
+      const mail = await simpleParser(readFileSync(file));
+      const to = Array.isArray(mail.to) ? mail.to : mail.to ? [mail.to] : [];
+      if (!to.some((a) => a.value.some((v) => v.address === email))) continue;
+      const link = /https?:\/\/\S+\/confirm-email\?token=\S+/.exec(mail.text ?? "")?.[0];
+      if (link) return link;
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  server.kill();
-  throw new Error("server did not start");
+  throw new Error(`no confirmation mail for ${email} in .outbox/`);
 }
 
-/** Sign-up, enrollment and the password step in a real browser; returns the secret. */
+/** Sign-up (with the emailed confirmation link), enrollment and the password step in a real browser; returns the secret. */
 async function enrollAndPassPassword(context: BrowserContext, base: string, email: string): Promise<string> {
   const page = await context.newPage();
+  const since = Date.now();
   await page.goto(`${base}/sign-up`);
   await page.getByLabel("Email address").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL(/\/sign-up\/check-email$/);
+  await page.goto(await confirmationLink(email, since));
+  await page.getByRole("button", { name: "Confirm and continue" }).click();
   await page.waitForURL(/\/enroll$/);
   const secret = (await page.getByTestId("setup-key").innerText()).replace(/\s/g, "");
   await page.getByLabel("6-digit code").fill(codeAt(secret, Date.now() / 1000));
@@ -99,16 +282,18 @@ async function passPassword(context: BrowserContext, base: string, email: string
 }
 
 async function run(scenario: Scenario, index: number) {
-  const port = Number(process.env.ATTACK_PORT ?? 3600) + index;
-  const base = `http://127.0.0.1:${port}`;
-  const dbFile = path.resolve(`.tmp/attack-${index}.db`);
-  mkdirSync(path.dirname(dbFile), { recursive: true });
-  const server = await startServer(port, dbFile, scenario.trustProxyHops);
+  const deployment = await startDeployment(index, scenario.trustProxyHops);
+  const { base, store } = deployment;
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
   });
-  const db = new Database(dbFile);
+  // Which instance answered each code, as nginx names it.
+  const answeredBy: Record<string, number> = {};
+  const countUpstream = (response: { headers(): Record<string, string> }) => {
+    const upstream = response.headers()["x-upstream"];
+    if (upstream) answeredBy[upstream] = (answeredBy[upstream] ?? 0) + 1;
+  };
   try {
     const context = await browser.newContext();
     const email = `target-${index}@example.test`;
@@ -159,6 +344,7 @@ async function run(scenario: Scenario, index: number) {
         form: { code: guess, csrfToken, json: "true" },
         headers: scenario.spoof ? { "x-forwarded-for": randomAddress() } : {},
       });
+      countUpstream(response);
       const { url } = await response.json();
       const error = new URL(url).searchParams.get("error") ?? "signed-in";
       const key = error.split(":")[0]!;
@@ -184,18 +370,12 @@ async function run(scenario: Scenario, index: number) {
       // "locked": the account is paused; "tooManyAttempts": this address is.
       if (key === "locked" || key === "tooManyAttempts") {
         firstLockoutAfter ??= i + 1;
-        const active = db
-          .prepare(`SELECT key, lockedUntil, updatedAt FROM RateLimit WHERE lockedUntil > ?`)
-          .all(sqliteTime(Date.now()))
-          .map((row) => {
-            const { key, lockedUntil, updatedAt } = row as { key: string; lockedUntil: string; updatedAt: string };
-            return { key, minutes: Math.round((Date.parse(lockedUntil) - Date.parse(updatedAt)) / 60_000) };
-          });
+        const active = await store.activeLocks();
         const longest = Math.max(...active.map((row) => row.minutes * 60_000), 0);
         if (simulatedMs + longest <= SIMULATED_HOURS * 3600_000 && active.length > 0) {
           simulatedMs += longest;
           for (const row of active) lockouts.push(`${row.minutes} min (${row.key.replace(/:[^:]*$/, "")})`);
-          db.prepare(`UPDATE RateLimit SET lockedUntil = ? WHERE lockedUntil > ?`).run(sqliteTime(Date.now() - 1), sqliteTime(Date.now()));
+          await store.expireLocks();
         }
       }
     }
@@ -206,14 +386,16 @@ async function run(scenario: Scenario, index: number) {
       const next = hinted.shift()!;
       const wait = (next.step - 1) * 30_000 - Date.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait + 1_000));
-      db.prepare(`UPDATE RateLimit SET lockedUntil = ? WHERE lockedUntil > ?`).run(sqliteTime(Date.now() - 1), sqliteTime(Date.now()));
+      await store.expireLocks();
       csrfToken ||= (await context.request.get(`${base}/api/auth/csrf`).then((r) => r.json())).csrfToken;
       let response = await context.request.post(`${base}/api/auth/callback/totp`, { form: { code: next.code, csrfToken, json: "true" } });
+      countUpstream(response);
       let key = (new URL((await response.json()).url).searchParams.get("error") ?? "signed-in").split(":")[0]!;
       if (key === "challengeExpired") {
         await passPassword(context, base, email);
         csrfToken = (await context.request.get(`${base}/api/auth/csrf`).then((r) => r.json())).csrfToken;
         response = await context.request.post(`${base}/api/auth/callback/totp`, { form: { code: next.code, csrfToken, json: "true" } });
+        countUpstream(response);
         key = (new URL((await response.json()).url).searchParams.get("error") ?? "signed-in").split(":")[0]!;
       }
       hintStats.resent += 1;
@@ -222,8 +404,8 @@ async function run(scenario: Scenario, index: number) {
       outcomes[key] = (outcomes[key] ?? 0) + 1;
     }
 
-    const compared = (db.prepare(`SELECT COUNT(*) AS n FROM SecurityEvent WHERE type = 'code-wrong'`).get() as { n: number }).n;
-    console.log(`\n== ${scenario.name}`);
+    const compared = await store.wrongCodesCompared();
+    console.log(`\n== ${scenario.name}${INSTANCES ? ` — through nginx over ${INSTANCES} instance(s) on ${POSTGRES ? "PostgreSQL" : "SQLite"}` : ""}`);
     console.log(`attempts: ${attempts} in ${((Date.now() - started) / 1000).toFixed(0)} s of real time, ${(simulatedMs / 3600_000).toFixed(1)} h simulated`);
     console.log(`successes: ${outcomes["signed-in"] ?? 0}`);
     console.log(`codes the server actually compared: ${compared}`);
@@ -236,16 +418,21 @@ async function run(scenario: Scenario, index: number) {
       );
     }
     console.log(`codes compared per simulated day: ${Math.round(compared / Math.max(simulatedMs / 86_400_000, 1 / 24))}`);
+    if (INSTANCES) console.log(`code posts answered per instance (nginx X-Upstream): ${JSON.stringify(answeredBy)}`);
     console.log(`lockouts seen, in order: ${lockouts.slice(0, 12).join(", ")}${lockouts.length > 12 ? `, … (${lockouts.length} in all)` : ""}`);
     return outcomes["signed-in"] ?? 0;
   } finally {
-    db.close();
     await browser.close();
-    server.kill();
+    await deployment.stop();
   }
 }
 
 async function main() {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      void Promise.all([...running].map((d) => d.stop())).finally(() => process.exit(130));
+    });
+  }
   let successes = 0;
   for (const [index, scenario] of scenarios.entries()) successes += await run(scenario, index);
   process.exit(successes === 0 ? 0 : 1);

@@ -25,6 +25,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { hash, verify } from "@node-rs/argon2";
 import { encryptSecret } from "../lib/crypto";
+import { cpuMeter, postmasterPid } from "./support/cpu";
 
 const arg = (name: string, fallback: string) => {
   const index = process.argv.indexOf(`--${name}`);
@@ -266,11 +267,22 @@ function serverCpuMs(): number {
   return (ticks * 1000) / CLOCK_TICKS_PER_S;
 }
 
-/** A load phase, with the server CPU it cost per successful operation. */
-async function phase(concurrency: number, seconds: number, task: () => Promise<boolean | null>): Promise<LoadResult & { cpuMs: number }> {
+/**
+ * A load phase, with the server CPU it cost per successful operation; cpuByRole splits that CPU by
+ * process (each instance, nginx, PostgreSQL, this client, the rest of the machine), and busyCores
+ * says how many of the machine's cores were busy meanwhile.
+ */
+async function phase(
+  concurrency: number,
+  seconds: number,
+  task: () => Promise<boolean | null>,
+): Promise<LoadResult & { cpuMs: number; cpuByRole: Record<string, number>; busyCores: number }> {
   const before = serverCpuMs();
+  const meter = cpuMeter(serverPid, POSTGRES ? postmasterPid(PG_DIR) : null);
   const result = await load(concurrency, seconds, task);
-  return { ...result, cpuMs: (serverCpuMs() - before) / Math.max(result.done + result.failures, 1) };
+  const { byRole, busyCores } = meter();
+  const ops = Math.max(result.done + result.failures, 1);
+  return { ...result, cpuMs: (serverCpuMs() - before) / ops, cpuByRole: Object.fromEntries([...byRole].map(([role, ms]) => [role, ms / ops])), busyCores };
 }
 
 const sqlTotal = () => {
@@ -464,6 +476,8 @@ async function measure(accounts: Account[]): Promise<Figures> {
     cpuWrongCode: wrong.cpuMs,
     cpuLockedRefusal: refusals.cpuMs,
     cpuGetSignIn: getSignIn.cpuMs,
+    busyCoresSignIn: c16.busyCores,
+    ...Object.fromEntries(Object.entries(c16.cpuByRole).map(([role, ms]) => [`cpuSignIn:${role}`, ms])),
   };
 }
 
@@ -492,6 +506,28 @@ async function main() {
   rmSync(SQL_DIR, { recursive: true, force: true });
   const encryptionKey = randomBytes(32);
   const authSecret = randomBytes(32).toString("base64");
+  let server: ChildProcess | null = null;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    if (server && server.exitCode === null && server.signalCode === null) {
+      const exited = new Promise((resolve) => server!.once("exit", resolve));
+      server.kill("SIGTERM");
+      await Promise.race([exited, pause(15_000)]);
+    }
+    if (POSTGRES) {
+      // The cluster's instances close their connections first.
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      execFileSync("bash", ["scripts/pg-throwaway.sh", "stop", PG_DIR]);
+    }
+    agent.destroy();
+    // Server processes still exiting may write their last statement counts here.
+    rmSync(SQL_DIR, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
+  };
+  cleanUp = stop;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void stop().finally(() => process.exit(130)));
   let database = dbFile;
   let seeded: Account[][];
   if (POSTGRES) {
@@ -506,7 +542,7 @@ async function main() {
     seeded = await Promise.all(Array.from({ length: RUNS }, (_, run) => seed(dbFile, encryptionKey, run)));
   }
 
-  const server = await startServer(database, authSecret, encryptionKey);
+  server = await startServer(database, authSecret, encryptionKey);
   serverPid = server.pid!;
   try {
     signInForm = hiddenFields((await send("GET", "/sign-in", null, { accept: "text/html" })).body.toString());
@@ -547,21 +583,18 @@ async function main() {
     for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
     console.log(`\n${JSON.stringify({ app: APP, instances: INSTANCES, database: POSTGRES ? "postgres" : "sqlite", runs, medians: Object.fromEntries(Object.keys(runs[0]!).map((k) => [k, m(k)])), rssMb: rss, js: { signIn: signInJs, signUp: signUpJs, enroll: enrollJs } })}`);
   } finally {
-    server.kill("SIGTERM");
-    if (POSTGRES) {
-      // The cluster's instances close their connections first.
-      await new Promise((resolve) => setTimeout(resolve, 2_000));
-      execFileSync("bash", ["scripts/pg-throwaway.sh", "stop", PG_DIR]);
-    }
-    agent.destroy();
-    rmSync(SQL_DIR, { recursive: true, force: true });
+    await stop();
   }
 }
 
+/** Stops whatever main() started (servers, nginx, PostgreSQL), also when it fails half-way. */
+let cleanUp = async () => {};
+
 void main().then(
   () => process.exit(0),
-  (error: unknown) => {
+  async (error: unknown) => {
     console.error(error);
+    await cleanUp().catch(() => {});
     process.exit(1);
   },
 );

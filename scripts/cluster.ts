@@ -43,6 +43,9 @@ http {
   upstream portal {
 ${upstreams.map((port) => `    server 127.0.0.1:${port};`).join("\n")}
     keepalive 32;
+    # Below Node's 5 s keep-alive: nginx must drop an idle connection before the instance closes it,
+    # or a request sent on it as it closes comes back as a 502 (POSTs are not retried).
+    keepalive_timeout 4s;
   }
   server {
     listen 127.0.0.1:${listen};

@@ -11,13 +11,14 @@ import { deliverDue } from "@/lib/messaging/worker";
 import { resetPasswordWithToken } from "@/lib/password-reset";
 import { consumeLimit, policies } from "@/lib/rate-limit";
 import { issueFirstRecoveryCodes } from "@/lib/recovery-codes";
+import { confirmEmail, requestSignUp, signUpMailPolicy } from "@/lib/sign-up";
 import { passSecondFactor } from "@/lib/second-factor";
 import { recordEvent } from "@/lib/security-events";
 import { createSession, endSession, findActiveSession } from "@/lib/sessions";
 import { oathtoolCode } from "./support/otp";
 import { startSmtpServer } from "./support/smtp";
 import { startInstance, type Instance } from "./support/instances";
-import { enrolledPatient, newPatient } from "./support/users";
+import { enrolledPatient, newPatient, uniqueEmail } from "./support/users";
 
 let b: Instance;
 beforeAll(async () => {
@@ -96,6 +97,30 @@ describe("two instances on one database", () => {
       (i) => b.call("resetPasswordWithToken", token, `a new password number ${i}`, ip()),
     );
     expect(results.filter((r) => r.ok)).toHaveLength(1);
+  });
+
+  it("confirms an address from one emailed link once, whichever instances the clicks reach", async () => {
+    const user = await newPatient();
+    await getDb().user.update({ where: { id: user.id }, data: { emailConfirmedAt: null } });
+    const { token, operations } = issueAccountToken(user.id, "confirm-email");
+    await getDb().$transaction([...operations]);
+    const results = await both(6, () => confirmEmail(token, ip()), () => b.call("confirmEmail", token, ip()));
+    expect(results.filter((r) => r !== null)).toHaveLength(1);
+    expect(await getDb().securityEvent.count({ where: { userId: user.id, type: "email-confirmed" } })).toBe(1);
+  });
+
+  it("creates one account when a new address signs up on both at once, and mails it within one budget", async () => {
+    const email = uniqueEmail();
+    await both(
+      8,
+      (i) => requestSignUp({ email, password: `a sign-up password ${i}`, name: null }),
+      (i) => b.call("requestSignUp", { email, password: `a sign-up password ${i}`, name: null }),
+    );
+    expect(await getDb().user.count({ where: { email } })).toBe(1);
+    // At most signUpMailPolicy.max mails to one address, however the sign-ups are spread.
+    const mails = await getDb().outboxMessage.count({ where: { recipient: email, kind: "confirm-email" } });
+    expect(mails).toBeGreaterThanOrEqual(1);
+    expect(mails).toBeLessThanOrEqual(signUpMailPolicy.max);
   });
 
   it("sends each outbox message once when both instances' workers run at the same time", async () => {

@@ -8,6 +8,7 @@ import { deliverDue } from "@/lib/messaging/worker";
 import { resetPasswordWithToken } from "@/lib/password-reset";
 import { consumeLimit } from "@/lib/rate-limit";
 import { useRecoveryCode } from "@/lib/recovery-codes";
+import { confirmEmail, requestSignUp } from "@/lib/sign-up";
 import { passSecondFactor } from "@/lib/second-factor";
 import { endSession, findActiveSession } from "@/lib/sessions";
 import { verifyTotpForUser } from "@/lib/two-factor";
@@ -18,6 +19,7 @@ const deliverDueOver = (url: string, onlyTo: string[]) =>
 
 export const calls = {
   deliverDueOver,
+  confirmEmail, requestSignUp,
   resetPasswordWithToken, consumeChallenge, createChallenge, findChallenge, consumeLimit, useRecoveryCode, passSecondFactor, endSession, findActiveSession, verifyTotpForUser };
 export type Calls = typeof calls;
 
