@@ -1,22 +1,8 @@
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { ageStepUps, codeAt, enrolledAdmin, enrolledPatient, enterCode, readSetupKey, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
+import { ageStepUps, codeAt, enrolledAdmin, enrolledPatient, enterCode, expectAccessible, readSetupKey, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
 
 // Each test walks many pages and runs axe twice on each (light and dark): minutes, not seconds.
 test.describe.configure({ timeout: 240_000 });
-
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-
-/** Every WCAG 2.2 A/AA rule axe knows, on the page as it is now, in light and in dark mode. */
-async function expectAccessible(page: Page, state: string) {
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-    const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    expect(found, `${state}, ${colorScheme}`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
 
 /** A wrong code that is none of the ones a clock a few minutes off would show. */
 function wrongCode(secret: string) {

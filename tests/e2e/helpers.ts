@@ -3,6 +3,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
 import { expect, type Page } from "@playwright/test";
 import { simpleParser, type ParsedMail } from "mailparser";
@@ -239,4 +240,17 @@ export async function startOwnPortal(port: number, dbFile: string, settings: Rec
   server.stderr!.on("data", (chunk: Buffer) => (portal.output += chunk.toString()));
   await expect.poll(async () => (await fetch(`${portal.base}/sign-in`).catch(() => null))?.status ?? 0, { timeout: 30_000 }).toBe(200);
   return portal;
+}
+
+const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+
+/** Every WCAG 2.2 A/AA rule axe knows, on the page as it is now, in light and in dark mode. */
+export async function expectAccessible(page: Page, state: string) {
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
+    const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+    expect(found, `${state}, ${colorScheme}`).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: null });
 }

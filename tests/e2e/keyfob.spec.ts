@@ -1,18 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { codeAt, enrolledAdmin, queryDb, saveRecoveryCodes, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
-
-/** WCAG 2.2 A/AA as axe checks it, in light and dark mode (as tests/e2e/a11y.spec.ts does for the other pages). */
-async function expectAccessible(page: Page, state: string) {
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]).analyze();
-    expect(results.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`), `${state}, ${colorScheme}`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
+import { codeAt, enrolledAdmin, expectAccessible, queryDb, saveRecoveryCodes, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
 
 /** What the keyfob shows at its n-th press, computed by oathtool, not by the app's code. */
 const press = (hex: string, counter: number) => execFileSync("oathtool", ["--hotp", "-c", String(counter), hex], { encoding: "utf8" }).trim();

@@ -1,24 +1,11 @@
 import { existsSync, readFileSync } from "node:fs";
 import { randomInt } from "node:crypto";
-import AxeBuilder from "@axe-core/playwright";
 import Database from "better-sqlite3";
 import { expect, test, type Page } from "@playwright/test";
-import { ageStepUps, codeAt, E2E_DATABASE_FILE, enrolledPatient, enterCode, queryDb, signInWithPassword, signOut, waitForMail } from "./helpers";
+import { ageStepUps, codeAt, E2E_DATABASE_FILE, enrolledPatient, enterCode, expectAccessible, queryDb, signInWithPassword, signOut, waitForMail } from "./helpers";
 
 // Many pages, axe twice on some: longer than the default.
 test.describe.configure({ timeout: 240_000 });
-
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-
-async function expectAccessible(page: Page, state: string) {
-  for (const colorScheme of ["light", "dark"] as const) {
-    await page.emulateMedia({ colorScheme });
-    const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-    const found = results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
-    expect(found, `${state}, ${colorScheme}`).toEqual([]);
-  }
-  await page.emulateMedia({ colorScheme: null });
-}
 
 async function fitsWidth(page: Page) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);

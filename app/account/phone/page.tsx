@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { CodeInput } from "@/components/code-input";
 import { PhoneCodeButtons } from "@/components/phone-code-buttons";
+import { PhoneNumberForm } from "@/components/phone-number-form";
 import { getConfig } from "@/lib/config";
 import { cooldownLeft } from "@/lib/factors/phone/codes";
 import { numberChallenge, phoneSettingsOf } from "@/lib/factors/phone/settings";
@@ -77,26 +78,14 @@ export default async function PhoneSettingsPage({ searchParams }: Props) {
       {!off && (
         <section className="card">
           <h2>{phone.active ? "Change the number" : "Add a phone for codes by text or call (backup)"}</h2>
-          <form action={startNumber} noValidate>
-            <div className="field">
-              <label htmlFor="field-phone">{phone.active ? "New phone number" : "Phone number"}</label>
-              <span id="field-phone-hint" className="hint">
-                Numbers in {config.phone.countries.join(", ")}. Without a country code we assume {config.phone.defaultRegion}. We send a code to it
-                first{phone.active ? "; your current number keeps working until you enter it" : ""}.
-              </span>
-              <input id="field-phone" name="phone" type="tel" autoComplete="tel" inputMode="tel" maxLength={32} required aria-describedby="field-phone-hint" />
-            </div>
-            <div className="actions">
-              <button type="submit" name="channel" value="sms">
-                Text me a code
-              </button>
-              {voice && (
-                <button type="submit" name="channel" value="voice" className="secondary">
-                  Call me with a code
-                </button>
-              )}
-            </div>
-          </form>
+          <PhoneNumberForm
+            action={startNumber}
+            label={phone.active ? "New phone number" : "Phone number"}
+            countries={config.phone.countries}
+            defaultRegion={config.phone.defaultRegion}
+            voice={voice}
+            hintExtra={`We send a code to it first${phone.active ? "; your current number keeps working until you enter it" : ""}.`}
+          />
         </section>
       )}
 

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { CodeForm } from "@/components/code-form";
 import { PhoneCodeButtons } from "@/components/phone-code-buttons";
+import { PhoneNumberForm } from "@/components/phone-number-form";
 import { SignOutButton } from "@/components/sign-out-button";
 import { readCsrfToken } from "@/lib/auth-csrf";
 import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
@@ -57,25 +58,13 @@ export default async function PhoneSetupPage({ searchParams }: Props) {
             {renderMessage(problem).text}
           </p>
         )}
-        <form action={startSetup} noValidate>
-            <div className="field">
-              <label htmlFor="field-phone">{phone ? "Use another phone number" : "Phone number"}</label>
-              <span id="field-phone-hint" className="hint">
-                Numbers in {config.phone.countries.join(", ")}. Without a country code we assume {config.phone.defaultRegion}.
-              </span>
-              <input id="field-phone" name="phone" type="tel" autoComplete="tel" inputMode="tel" maxLength={32} required aria-describedby="field-phone-hint" />
-            </div>
-            <div className="actions">
-              <button type="submit" name="channel" value="sms">
-                Text me a code
-              </button>
-              {voice && (
-                <button type="submit" name="channel" value="voice" className="secondary">
-                  Call me with a code
-                </button>
-              )}
-            </div>
-        </form>
+        <PhoneNumberForm
+          action={startSetup}
+          label={phone ? "Use another phone number" : "Phone number"}
+          countries={config.phone.countries}
+          defaultRegion={config.phone.defaultRegion}
+          voice={voice}
+        />
       </section>
       {phone && (
         <section className="card">

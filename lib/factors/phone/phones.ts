@@ -22,16 +22,21 @@ export async function signInPhoneOf(userId: string): Promise<PhoneSummary | null
   return phone?.state === "active" ? phone : null;
 }
 
+/** A typed number under the clinic's settings (countries, default region); refused while phone codes are off. */
+export async function parseTypedNumber(number: unknown): Promise<ReturnType<typeof import("./numbers").parsePhone> | { ok: false; message: "phoneCodesOff" }> {
+  const config = getConfig().phone;
+  if (config.codes === "off") return { ok: false, message: "phoneCodesOff" };
+  // The full numbering metadata is large: loaded when a number is typed, not by every process.
+  const { parsePhone } = await import("./numbers");
+  return parsePhone(number, config);
+}
+
 /**
  * Setup: the typed number becomes this account's pending phone (replacing any pending one) and
  * gets a code. It counts only once that code comes back (confirmPhone).
  */
 export async function startPhoneSetup(input: { userId: string; challengeId: string; number: unknown; channel: PhoneChannel; ip: string }): Promise<SendResult> {
-  const config = getConfig().phone;
-  if (config.codes === "off") return { ok: false, message: "phoneCodesOff" };
-  // The full numbering metadata is large: loaded when a number is typed, not by every process.
-  const { parsePhone } = await import("./numbers");
-  const parsed = parsePhone(input.number, config);
+  const parsed = await parseTypedNumber(input.number);
   if (!parsed.ok) return parsed;
   const db = getDb();
   const existing = await phoneOf(input.userId);

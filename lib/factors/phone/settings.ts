@@ -1,5 +1,4 @@
 import "server-only";
-import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { lastDigits } from "@/lib/messaging/phone";
 import { eventRows, recordEvent, storeEventRows } from "@/lib/security-events";
@@ -7,7 +6,7 @@ import { outboxData } from "@/lib/messaging/outbox";
 import { wakeDeliveryWorker } from "@/lib/messaging/worker";
 import { factorsOf } from "../registry";
 import { sendPhoneCode, type PhoneChannel, type SendResult } from "./codes";
-import { oldNumberNotice, phoneOf, signInPhoneOf } from "./phones";
+import { oldNumberNotice, parseTypedNumber, phoneOf, signInPhoneOf } from "./phones";
 
 /**
  * A phone managed from security settings by a signed-in patient: added as a backup to an app,
@@ -42,10 +41,7 @@ export async function phoneSettingsOf(userId: string): Promise<PhoneSettings> {
  * keeps getting codes until then.
  */
 export async function startPhoneNumber(input: { userId: string; sessionId: string; number: unknown; channel: PhoneChannel; ip: string }): Promise<SendResult> {
-  const config = getConfig().phone;
-  if (config.codes === "off") return { ok: false, message: "phoneCodesOff" };
-  const { parsePhone } = await import("./numbers");
-  const parsed = parsePhone(input.number, config);
+  const parsed = await parseTypedNumber(input.number);
   if (!parsed.ok) return parsed;
   const db = getDb();
   const current = await phoneOf(input.userId);
