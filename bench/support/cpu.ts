@@ -90,18 +90,45 @@ export function postmasterPid(dir: string): number | null {
   }
 }
 
-/** Starts a measurement; the returned function gives CPU ms by role spent since, with "other" for the rest of the machine. */
-export function cpuMeter(serverRoot: number, postgresRoot: number | null): () => { byRole: Map<string, number>; busyCores: number; cores: number } {
+/**
+ * CPU ms so far of each Next.js process's main thread (the one JavaScript runs on; the others are
+ * libuv's pool, where password hashes run, and V8's helpers), by pid.
+ */
+function mainThreads(serverRoot: number): Map<number, number> {
+  const all = processes();
+  const threads = new Map<number, number>();
+  for (const p of subtree(all, serverRoot).filter(isNext)) {
+    try {
+      const stat = readFileSync(`/proc/${p.pid}/task/${p.pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      threads.set(p.pid, ticksToMs(Number(fields[11]) + Number(fields[12])));
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  return threads;
+}
+
+/**
+ * Starts a measurement; the returned function gives CPU ms by role spent since, with "other" for
+ * the rest of the machine, how many cores were busy, and how busy the busiest JavaScript thread
+ * of the server was (1 = it never rested: one process cannot go faster).
+ */
+export function cpuMeter(serverRoot: number, postgresRoot: number | null): () => { byRole: Map<string, number>; busyCores: number; cores: number; busiestJsThread: number } {
   const before = cpuByRole(serverRoot, postgresRoot);
+  const threadsBefore = mainThreads(serverRoot);
   const machineBefore = machineBusy();
   const started = performance.now();
   return () => {
+    const wallMs = performance.now() - started;
+    const threads = mainThreads(serverRoot);
+    const busiestJsThread = Math.max(0, ...[...threads].map(([pid, ms]) => (ms - (threadsBefore.get(pid) ?? ms)) / wallMs));
     const after = cpuByRole(serverRoot, postgresRoot);
     const machine = machineBusy();
     const byRole = new Map<string, number>();
     for (const [role, ms] of after) byRole.set(role, Math.max(ms - (before.get(role) ?? 0), 0));
     const ours = [...byRole.values()].reduce((sum, ms) => sum + ms, 0);
     byRole.set("other", Math.max(machine.busyMs - machineBefore.busyMs - ours, 0));
-    return { byRole, busyCores: (machine.busyMs - machineBefore.busyMs) / (performance.now() - started), cores: machine.cores };
+    return { byRole, busyCores: (machine.busyMs - machineBefore.busyMs) / (performance.now() - started), cores: machine.cores, busiestJsThread };
   };
 }
