@@ -220,6 +220,9 @@ test.describe("without JavaScript on a 320 px screen", () => {
     await page.goto("/account/phone");
     await page.getByRole("button", { name: "Remove this phone" }).click();
     await expect(page.getByTestId("phone-problem")).toContainText("Your phone is the only second step on your account, so it can't be removed");
+    // Without an app, the page points to one rather than speaking of it as theirs.
+    await expect(page.getByRole("link", { name: "set up an authenticator app" })).toHaveAttribute("href", "/account/new-phone");
+    await expect(page.getByText("Your usual way of signing in stays")).toHaveCount(0);
     await fitsWidth(page);
 
     forgetSendBudgets();

@@ -40,13 +40,19 @@ export default async function PhoneSettingsPage({ searchParams }: Props) {
         )}
         <p>
           {phone.active
-            ? `Codes can go to your phone ending ${phone.active.last}${phone.hasOtherFactor ? ", as a backup to your authenticator app" : ""}.`
+            ? `Codes can go to your phone ending ${phone.active.last}${phone.hasOtherFactor ? ", as a backup" : ""}.`
             : "Add a phone as a backup: when you can't use your authenticator app, we can text you a code" + (voice ? " or read it to you in a call." : ".")}
         </p>
         <p className="muted">
           An authenticator app is safer: text messages and calls can be intercepted or redirected to another phone (the
-          NIST SP 800-63B guidelines call them &ldquo;restricted&rdquo;). Your app stays the way you sign in; the phone is
-          only used when you ask for a code.
+          NIST SP 800-63B guidelines call them &ldquo;restricted&rdquo;).{" "}
+          {phone.hasOtherFactor ? (
+            "Your usual way of signing in stays as it is; the phone is only used when you ask for a code."
+          ) : (
+            <>
+              If you have a smartphone, <a href="/account/new-phone">set up an authenticator app</a> and keep this phone as a backup.
+            </>
+          )}
         </p>
         {off && <p>{renderMessage("phoneCodesOff").text}</p>}
       </section>
