@@ -246,6 +246,8 @@ const WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 
 /** Every WCAG 2.2 A/AA rule axe knows, on the page as it is now, in light and in dark mode. */
 export async function expectAccessible(page: Page, state: string) {
+  // After a client-side navigation Next.js sets the new page's title a moment after its content.
+  await expect.poll(() => page.title(), { message: `${state}: the page has a title` }).not.toBe("");
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
     const results = await new AxeBuilder({ page }).withTags(WCAG_TAGS).analyze();
