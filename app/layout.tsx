@@ -2,6 +2,7 @@ import type { Metadata, Viewport } from "next";
 import { NavLinks } from "@/components/nav-links";
 import { SignOutButton } from "@/components/sign-out-button";
 import { getConfig } from "@/lib/config";
+import { SITE_DESCRIPTION } from "@/lib/html";
 import { getCurrentSession } from "@/lib/session";
 import "./globals.css";
 
@@ -13,7 +14,7 @@ export function generateMetadata(): Metadata {
   const name = getConfig().issuer;
   return {
     title: { default: name, template: `%s · ${name}` },
-    description: "Sign in to the clinic's patient portal.",
+    description: SITE_DESCRIPTION,
     referrer: "same-origin",
   };
 }
@@ -24,6 +25,7 @@ export const viewport: Viewport = {
   colorScheme: "light dark",
 };
 
+/** lib/html.ts renders the same document without React for /sign-in: keep the two alike. */
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   const current = await getCurrentSession();
   const links = [{ href: "/home", text: "Your account", within: "/account/" }];

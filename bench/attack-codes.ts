@@ -1,5 +1,5 @@
 /**
- * Guessing attack against the code step, over HTTP, against `next start` on 127.0.0.1.
+ * Guessing attack against the code step, over HTTP, against the portal (scripts/serve.ts) on 127.0.0.1.
  *
  * For each scenario a fresh server and database are started; a patient signs up and enrolls in
  * Chromium (the key read off the page, codes from oathtool); the password step is passed once,
@@ -12,7 +12,7 @@
  * a step 2 to 10 steps ahead (from oathtool), which the server answers "your clock is fast"; the
  * script then sends that very code again when its step comes due, as a guesser would.
  *
- * With --instances N (and/or --database postgres) the same attack goes through nginx over N `next start`
+ * With --instances N (and/or --database postgres) the same attack goes through nginx over N server
  * instances on one database (scripts/cluster.ts, TRUST_PROXY_HOPS=1): a throwaway PostgreSQL cluster,
  * or one SQLite file. nginx names the instance that answered each request (X-Upstream), and the
  * script counts them. nginx replaces X-Forwarded-For, so "many addresses through a trusted proxy"
@@ -136,14 +136,17 @@ async function waitForPortal(base: string, server: ChildProcess) {
   throw new Error("the portal did not start");
 }
 
-/** One `next start` on a fresh SQLite file, answering directly. */
+/** One server process (scripts/serve.ts) on a fresh SQLite file, answering directly. */
 async function startServer(port: number, dbFile: string, trustProxyHops: number): Promise<ChildProcess> {
   for (const suffix of ["", "-wal", "-shm"]) rmSync(dbFile + suffix, { force: true });
   migrateDatabase(`file:${dbFile}`);
-  const server = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(port)], {
+  const server = spawn("node_modules/.bin/tsx", ["scripts/serve.ts"], {
     stdio: "ignore",
     env: {
       ...process.env,
+      PORT: String(port),
+      HOSTNAME: "127.0.0.1",
+      WEB_CONCURRENCY: "1",
       NODE_ENV: "production",
       DATABASE_URL: `file:${dbFile}`,
       AUTH_SECRET: randomBytes(32).toString("base64"),

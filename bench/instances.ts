@@ -2,7 +2,7 @@
  * Sign-ins per second on one vs two portal instances behind nginx, on SQLite and on PostgreSQL:
  * bench/sign-in.ts four times (--instances 1|2, --database sqlite|postgres), each with the argon2id
  * verify floor measured in the same run, then one table and a sentence on where the ceiling is.
- * Every instance is its own `next start` process; the CPU each process spent per sign-in (each
+ * Every instance is its own server process (scripts/serve.ts, WEB_CONCURRENCY=1); the CPU each process spent per sign-in (each
  * instance, nginx, PostgreSQL, the bench client, and the rest of the machine) is read from /proc
  * while the c=16 sign-ins run (bench/support/cpu.ts).
  *

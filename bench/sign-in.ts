@@ -13,7 +13,7 @@
  * --app serves another built checkout (for a before/after comparison on the same machine); it
  * is started with its own scripts/serve.ts when it has one, else (or with --server next) with `next start`.
  *
- * --instances N serves N `next start` instances behind nginx instead (scripts/cluster.ts; nginx on
+ * --instances N serves N server instances behind nginx instead (scripts/cluster.ts; nginx on
  * --port, the instances above it), and --database postgres puts them on a throwaway PostgreSQL
  * cluster (on --port minus 2) instead of the SQLite file. bench/instances.ts compares them.
  */

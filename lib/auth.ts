@@ -37,7 +37,7 @@ class CodeStepError extends Error {
 }
 
 /**
- * The second factor. The password step (app/sign-in/actions.ts) has left a challenge cookie;
+ * The second factor. The password step (app/sign-in/password-step.ts) has left a challenge cookie;
  * a valid code for that challenge's user is the only way a session is ever created.
  * Enrollment ends here too: the first valid code for the pending secret both activates it
  * and signs the patient in.

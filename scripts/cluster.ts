@@ -1,5 +1,5 @@
 /**
- * PostgreSQL, several `next start` instances and nginx in front, on this machine: the deployment
+ * PostgreSQL, several server instances (scripts/serve.ts, one process each) and nginx in front, on this machine: the deployment
  * of README "Several instances", for the browser test, the benchmarks and trying it out.
  *
  *   tsx scripts/cluster.ts            (after `npm run build`; Ctrl-C stops everything)
@@ -95,9 +95,9 @@ async function main(): Promise<void> {
   };
   for (const port of instancePorts) {
     children.push(
-      spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "-p", String(port), "-H", "127.0.0.1"], {
+      spawn(path.join(root, "node_modules", ".bin", "tsx"), ["scripts/serve.ts"], {
         cwd: root,
-        env: { ...env, PORT: String(port) },
+        env: { ...env, PORT: String(port), HOSTNAME: "127.0.0.1", WEB_CONCURRENCY: "1" },
         stdio: ["ignore", "inherit", "inherit"],
       }).on("exit", (code, signal) => {
         if (stopping) return;

@@ -43,7 +43,10 @@ const config = readConfig();
  * measurable CPU cost per request (README, "Performance").
  */
 const WORKER_V8_FLAGS = ["--heap-growing-percent=50"];
-cluster.setupPrimary({ exec: path.join(__dirname, "serve-worker.mjs"), execArgv: WORKER_V8_FLAGS });
+/** `npm run dev`: one process, Next.js's development server behind the same request checks. */
+const dev = process.argv.includes("--dev");
+// process.execArgv carries tsx's loader, which the worker (TypeScript) needs too.
+cluster.setupPrimary({ exec: path.join(__dirname, "serve-worker.ts"), execArgv: [...process.execArgv, ...WORKER_V8_FLAGS] });
 
 let stopping = false;
 let quickExits = 0;
@@ -51,7 +54,7 @@ const startedAt = new Map<number, number>();
 
 function fork(): void {
   // libuv reads its pool size when a process starts, so it is set here for each one.
-  const worker = cluster.fork({ SERVE_OPTIONS: JSON.stringify({ port: config.port, hostname: config.hostname }), UV_THREADPOOL_SIZE: String(config.hashThreads) });
+  const worker = cluster.fork({ SERVE_OPTIONS: JSON.stringify({ port: config.port, hostname: config.hostname, dev }), UV_THREADPOOL_SIZE: String(config.hashThreads) });
   startedAt.set(worker.id, Date.now());
 }
 
@@ -61,7 +64,7 @@ cluster.on("exit", (worker, code, signal) => {
   startedAt.delete(worker.id);
   quickExits = quick ? quickExits + 1 : 0;
   // A server that cannot start (port taken, bad build) would only fail again: stop instead.
-  if (quickExits > config.processes) {
+  if (quickExits > processes) {
     console.error("Server processes keep exiting right after they start; stopping. See the messages above.");
     process.exit(1);
   }
@@ -80,6 +83,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-for (let i = 0; i < config.processes; i++) fork();
+const processes = dev ? 1 : config.processes;
+for (let i = 0; i < processes; i++) fork();
 const where = `${config.hostname ?? "all interfaces"}, port ${config.port}`;
-console.log(`Portal: ${config.processes} server process${config.processes === 1 ? "" : "es"} on ${where} (WEB_CONCURRENCY).`);
+console.log(`Portal${dev ? " (development)" : ""}: ${processes} server process${processes === 1 ? "" : "es"} on ${where} (WEB_CONCURRENCY).`);

@@ -96,13 +96,18 @@ test("malformed requests get a 4xx page with a sentence, never a server error", 
   expect(log.status()).toBe(404);
   expect((await page.request.get("/api/auth/callback/totp")).status()).toBe(404);
 
-  // The sign-in action, posted with something that is not a form, answers like an empty form.
+  // The sign-in form, posted with something that is not a form, answers like an empty form.
+  const notAForm = await page.request.post("/sign-in", { headers: { "content-type": "text/plain;charset=UTF-8" }, data: '["x"]' });
+  expect(notAForm.status()).toBe(200);
+  expect(await notAForm.text()).toContain("Enter your email address");
+  // So does a server action's id posted to the sign-up page with the same body.
+  await page.goto("/sign-up");
   const reference = await page.locator('input[name="$ACTION_1:0"]').getAttribute("value");
   const actionId = (JSON.parse(reference ?? "{}") as { id?: string }).id;
   expect(actionId).toBeTruthy();
-  const notAForm = await page.request.post("/sign-in", { headers: { "next-action": actionId!, "content-type": "text/plain;charset=UTF-8" }, data: '["x"]' });
-  expect(notAForm.status()).toBe(200);
-  expect(await notAForm.text()).toContain("Enter your email address");
+  const notASignUp = await page.request.post("/sign-up", { headers: { "next-action": actionId!, "content-type": "text/plain;charset=UTF-8" }, data: '["x"]' });
+  expect(notASignUp.status()).toBe(200);
+  expect(await notASignUp.text()).toContain("Enter your email address");
 
   // A plain form post (no JavaScript) from somewhere that is not the portal.
   const foreign = await page.request.post("/sign-in", { headers: { origin: "null" }, multipart: { email: "a@example.test", password: "long enough password" } });

@@ -230,8 +230,9 @@ export async function startOwnPortal(port: number, dbFile: string, settings: Rec
     NEXT_TELEMETRY_DISABLED: "1",
     ...settings,
   };
-  const server: ChildProcess = spawn("node_modules/.bin/next", ["start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: env as unknown as NodeJS.ProcessEnv,
+  // As production runs it (scripts/serve.ts), in one process.
+  const server: ChildProcess = spawn("node_modules/.bin/tsx", ["scripts/serve.ts"], {
+    env: { PORT: String(port), HOSTNAME: "127.0.0.1", WEB_CONCURRENCY: "1", ...env } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

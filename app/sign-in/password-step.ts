@@ -1,7 +1,6 @@
-"use server";
-
-import { redirect } from "next/navigation";
-import { echo, entry, type ActionState, formOf } from "@/lib/action-state";
+import "server-only";
+import type { ActionState } from "@/lib/action-state";
+import { echo, entry } from "@/lib/action-state";
 import { startSecondFactor } from "@/lib/challenge-cookie";
 import { getClientIp } from "@/lib/client-ip";
 import { messages, renderMessage } from "@/lib/messages";
@@ -9,9 +8,8 @@ import { checkPasswordBudget, passPasswordStep } from "@/lib/password-step";
 import { resendConfirmation } from "@/lib/sign-up";
 import { signInSchema } from "@/lib/validation";
 
-/** The password step. Success earns a challenge for the code step, never a session. */
-export async function signInWithPassword(_prev: ActionState, formData: FormData): Promise<ActionState> {
-  formData = formOf(formData);
+/** The password step. Success earns a challenge for the code step (and says where it is), never a session. */
+export async function signInWithPassword(formData: FormData): Promise<{ next: string } | ActionState> {
   const values = { email: echo(formData.get("email")) };
   const ip = await getClientIp();
   const overBudget = await checkPasswordBudget(ip);
@@ -32,6 +30,5 @@ export async function signInWithPassword(_prev: ActionState, formData: FormData)
     await resendConfirmation(result.account);
     return { message: messages.confirmEmailFirst, values };
   }
-
-  redirect(await startSecondFactor(result.account, result.hasApp));
+  return { next: await startSecondFactor(result.account, result.hasApp) };
 }

@@ -1,0 +1,37 @@
+import "server-only";
+import type { ActionState } from "@/lib/action-state";
+import { html, type Html } from "@/lib/html";
+
+/** One labelled input, as components/text-field.tsx renders it; focus goes to the first wrong one. */
+function field(input: { name: string; label: string; type: string; autocomplete: string; maxlength: number; inputmode?: string; value?: string; error?: string; focus: boolean }): Html {
+  const id = `field-${input.name}`;
+  return html`<div class="field"><label for="${id}">${input.label}</label><input id="${id}" name="${input.name}" type="${input.type}" autocomplete="${input.autocomplete}"${
+    input.inputmode ? html` inputmode="${input.inputmode}"` : ""
+  } required maxlength="${input.maxlength}"${input.value ? html` value="${input.value}"` : ""}${
+    input.error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ""
+  }${input.focus ? html` autofocus` : ""}>${input.error ? html`<span id="${id}-error" class="field-error">${input.error}</span>` : ""}</div>`;
+}
+
+/**
+ * The sign-in page: a plain form posting to /sign-in, the same markup the React forms render
+ * (components/action-form.tsx). An answer with errors moves focus to the first wrong field, or to
+ * the message, as the React forms do with script.
+ */
+export function signInMain(state: ActionState, notice?: string): Html {
+  const errors = state.fieldErrors ?? {};
+  const summary = state.message ?? Object.values(errors).filter(Boolean).join(" ");
+  const firstWrong = errors.email ? "email" : errors.password ? "password" : null;
+  return html`<section class="card"><h1>Sign in</h1><p class="muted">Step 1 of 2: your email and password. Next you'll enter the code from your authenticator app.</p><form method="post" action="/sign-in" novalidate><div class="alert" role="status" aria-live="assertive" aria-atomic="true" tabindex="-1"${
+    summary && !firstWrong ? html` autofocus` : ""
+  }>${summary}</div>${!summary && notice ? html`<p class="notice" role="status">${notice}</p>` : ""}${field({
+    name: "email",
+    label: "Email address",
+    type: "email",
+    autocomplete: "username",
+    inputmode: "email",
+    maxlength: 254,
+    value: state.values?.email,
+    error: errors.email,
+    focus: firstWrong === "email",
+  })}${field({ name: "password", label: "Password", type: "password", autocomplete: "current-password", maxlength: 128, error: errors.password, focus: firstWrong === "password" })}<button type="submit">Continue</button></form><p class="mt"><a href="/forgot-password">Forgot your password?</a></p><p class="muted mt">New here? <a href="/sign-up">Create an account</a></p></section>`;
+}

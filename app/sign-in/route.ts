@@ -1,0 +1,32 @@
+import { NextResponse } from "next/server";
+import type { ActionState } from "@/lib/action-state";
+import { getConfig } from "@/lib/config";
+import { htmlResponse, plainDocument } from "@/lib/html";
+import { isMessageKey, messages } from "@/lib/messages";
+import { getCurrentAccount } from "@/lib/session";
+import { signInMain } from "./page-html";
+import { signInWithPassword } from "./password-step";
+
+/**
+ * /sign-in is served without React: every visit starts here, and the form needs no script (it
+ * never had any behaviour a plain form post lacks). Other pages keep the App Router.
+ */
+function page(state: ActionState, notice?: string): Response {
+  return htmlResponse(plainDocument({ title: "Sign in", main: signInMain(state, notice) }));
+}
+
+const seeOther = (path: string) => NextResponse.redirect(new URL(path, getConfig().appUrl), 303);
+
+export async function GET(request: Request) {
+  if (await getCurrentAccount()) return seeOther("/home");
+  const notice = new URL(request.url).searchParams.get("notice");
+  // Only known message keys are shown: the query string cannot put arbitrary text on the page.
+  return page({}, isMessageKey(notice) ? messages[notice] : undefined);
+}
+
+export async function POST(request: Request) {
+  // Anything that is not a form reads as an empty one: a clear message, never a 500.
+  const form = await request.formData().catch(() => new FormData());
+  const answer = await signInWithPassword(form);
+  return "next" in answer ? seeOther(answer.next) : page(answer);
+}

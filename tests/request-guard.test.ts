@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { contentSecurityPolicy, refusalPage, refusePost } from "@/lib/request-guard";
+
+const form = { host: "portal.example", origin: "https://portal.example", "content-length": "120" };
+
+describe("request guard", () => {
+  it("lets a same-site form of ordinary size through, and never looks at GETs", () => {
+    expect(refusePost("POST", "/sign-in", form)).toBeNull();
+    expect(refusePost("GET", "/sign-in", { ...form, origin: "https://elsewhere.example", "content-length": "99999999" })).toBeNull();
+    // Old browsers send no Origin on a same-site form post.
+    expect(refusePost("POST", "/sign-in", { host: "portal.example", "content-length": "120" })).toBeNull();
+  });
+
+  it("refuses foreign, null and unparsable origins, comparing with the host the proxy forwarded", () => {
+    expect(refusePost("POST", "/sign-in", { ...form, origin: "https://elsewhere.example" })?.status).toBe(403);
+    expect(refusePost("POST", "/sign-in", { ...form, origin: "null" })?.status).toBe(403);
+    expect(refusePost("POST", "/sign-in", { ...form, host: "127.0.0.1:3000", "x-forwarded-host": "portal.example" })).toBeNull();
+    expect(refusePost("POST", "/sign-in", { ...form, "x-forwarded-host": "other.example" })?.status).toBe(403);
+  });
+
+  it("refuses oversized, unsized streamed and nonsense-sized bodies before anything reads them", () => {
+    expect(refusePost("POST", "/sign-in", { ...form, "content-length": String(64 * 1024 + 1) })?.status).toBe(413);
+    expect(refusePost("POST", "/admin/tokens", { ...form, "content-length": String(512 * 1024) })).toBeNull();
+    expect(refusePost("POST", "/sign-in", { ...form, "content-length": "12abc" })?.status).toBe(413);
+    const { "content-length": _, ...streamed } = form;
+    expect(refusePost("POST", "/sign-in", { ...streamed, "transfer-encoding": "chunked" })?.status).toBe(411);
+  });
+
+  it("gives each answer its own nonce, no unsafe-eval outside development, and escapes the refusal text", () => {
+    const first = contentSecurityPolicy(false);
+    const nonce = /'nonce-([^']+)'/.exec(first)![1]!;
+    expect(nonce.length).toBeGreaterThanOrEqual(22);
+    expect(contentSecurityPolicy(false)).not.toContain(nonce);
+    expect(first).not.toContain("unsafe-eval");
+    expect(first).toContain("frame-ancestors 'none'");
+    expect(contentSecurityPolicy(true)).toContain("'unsafe-eval'");
+    expect(refusalPage('<script>"x"</script>')).not.toContain("<script>");
+  });
+});
