@@ -5,8 +5,14 @@ import { phoneFactor } from "./phone";
 import { totpFactor } from "./totp";
 import type { CheckContext, FactorSummary, SecondFactor } from "./types";
 
-/** Every second factor, in the order a sign-in code is tried. One line per factor. */
-export const FACTORS: readonly SecondFactor[] = [hotpFactor, totpFactor, phoneFactor];
+/**
+ * Every second factor, in the order a sign-in code is tried. One line per factor. The app comes
+ * first because nearly every account has one: its code is settled without looking for a keyfob.
+ * A keyfob's 6-digit code checked against the app first can, like an app code checked against a
+ * keyfob's look-ahead window, match by chance (about 1 in 100,000 for a future app step, which is
+ * then refused when due); either order has that cost, and the code still passes the keyfob.
+ */
+export const FACTORS: readonly SecondFactor[] = [totpFactor, hotpFactor, phoneFactor];
 
 /** The factors this account can sign in with now. */
 export async function factorsOf(userId: string): Promise<FactorSummary[]> {
