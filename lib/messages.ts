@@ -19,7 +19,6 @@ export const messages = {
   setupExpired:
     "The time to finish setting up two-step sign-in for this account has run out. Please contact the clinic to open it again.",
   somethingWrong: "Something went wrong on our side. Please try again in a moment.",
-  formTooLarge: "That form was too large to send. Please check what you typed and try again.",
   codeOrRecoveryFormat: "Enter the 6-digit code from your app, or one of your recovery codes (like abcd-efgh-jkmn).",
   keyfobWrong: "That code didn't work. Press the button on your keyfob once and type the new code it shows.",
   keyfobUsed: "That code was already used. Press the button on your keyfob once and type the new code it shows.",

@@ -45,8 +45,7 @@ const config = readConfig();
 const WORKER_V8_FLAGS = ["--heap-growing-percent=50"];
 /** `npm run dev`: one process, Next.js's development server behind the same request checks. */
 const dev = process.argv.includes("--dev");
-// process.execArgv carries tsx's loader, which the worker (TypeScript) needs too.
-cluster.setupPrimary({ exec: path.join(__dirname, "serve-worker.ts"), execArgv: [...process.execArgv, ...WORKER_V8_FLAGS] });
+cluster.setupPrimary({ exec: path.join(__dirname, "serve-worker.mjs"), execArgv: WORKER_V8_FLAGS });
 
 let stopping = false;
 let quickExits = 0;

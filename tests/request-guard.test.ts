@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { contentSecurityPolicy, refusalPage, refusePost } from "@/lib/request-guard";
+import { contentSecurityPolicy, refusalPage, refusePost } from "@/lib/request-guard.mjs";
 
 const form = { host: "portal.example", origin: "https://portal.example", "content-length": "120" };
 

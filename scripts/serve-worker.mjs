@@ -1,24 +1,23 @@
 // One server process of scripts/serve.ts: Next.js's documented custom server, which checks each
-// request's shape and sets the security headers first (lib/request-guard.ts), plus brotli for the
+// request's shape and sets the security headers first (lib/request-guard.mjs), plus brotli for the
 // build's static files (scripts/precompress.mjs wrote a .br beside each one).
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
-import { contentSecurityPolicy, refusalPage, refusePost, STRICT_TRANSPORT_SECURITY } from "../lib/request-guard";
+import { contentSecurityPolicy, refusalPage, refusePost, STRICT_TRANSPORT_SECURITY } from "../lib/request-guard.mjs";
 
-const { port, hostname, dev = false } = JSON.parse(process.env.SERVE_OPTIONS ?? "{}") as { port: number; hostname?: string; dev?: boolean };
+const { port, hostname, dev = false } = JSON.parse(process.env.SERVE_OPTIONS ?? "{}");
 const STATIC_PREFIX = "/_next/static/";
 const staticDir = path.resolve(".next/static");
-const TYPES: Record<string, string> = { ".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".json": "application/json", ".txt": "text/plain; charset=utf-8" };
+const TYPES = { ".js": "application/javascript; charset=utf-8", ".css": "text/css; charset=utf-8", ".svg": "image/svg+xml", ".json": "application/json", ".txt": "text/plain; charset=utf-8" };
 
 /** Brotli files by URL path; null once a path is known to have none. Build output never changes while running. */
-type StaticFile = { body: Buffer; type: string };
-const brotliFiles = new Map<string, StaticFile | null>();
+const brotliFiles = new Map();
 
-function brotliFor(urlPath: string): StaticFile | null {
-  if (brotliFiles.has(urlPath)) return brotliFiles.get(urlPath)!;
-  let found: StaticFile | null = null;
+function brotliFor(urlPath) {
+  if (brotliFiles.has(urlPath)) return brotliFiles.get(urlPath);
+  let found = null;
   try {
     const file = path.resolve(staticDir, decodeURIComponent(urlPath.slice(STATIC_PREFIX.length)));
     const type = TYPES[path.extname(file)];
@@ -33,10 +32,10 @@ function brotliFor(urlPath: string): StaticFile | null {
 }
 
 /** Serves a precompressed static file when the browser takes brotli; false leaves it to Next.js. */
-function serveBrotli(req: IncomingMessage, res: ServerResponse): boolean {
+function serveBrotli(req, res) {
   if ((req.method !== "GET" && req.method !== "HEAD") || !req.url?.startsWith(STATIC_PREFIX)) return false;
   if (!/\bbr\b/.test(String(req.headers["accept-encoding"] ?? ""))) return false;
-  const urlPath = req.url.split("?")[0]!;
+  const urlPath = req.url.split("?")[0];
   const file = brotliFor(urlPath);
   if (!file) return false;
   res.writeHead(200, {
@@ -53,8 +52,8 @@ function serveBrotli(req: IncomingMessage, res: ServerResponse): boolean {
 }
 
 /** Refuses a malformed or foreign POST with a page of its own; otherwise adds the security headers. */
-function guard(req: IncomingMessage, res: ServerResponse): boolean {
-  const refusal = refusePost(req.method, (req.url ?? "/").split("?")[0]!, req.headers);
+function guard(req, res) {
+  const refusal = refusePost(req.method, (req.url ?? "/").split("?")[0], req.headers);
   if (refusal) {
     res.writeHead(refusal.status, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", Connection: "close" });
     res.end(refusalPage(refusal.text));
@@ -67,14 +66,10 @@ function guard(req: IncomingMessage, res: ServerResponse): boolean {
   return true;
 }
 
-async function main(): Promise<void> {
-  const app = next({ dev, dir: process.cwd(), hostname, port });
-  const handle = app.getRequestHandler();
-  await app.prepare();
-  createServer((req, res) => {
-    if (serveBrotli(req, res) || !guard(req, res)) return;
-    void handle(req, res);
-  }).listen(port, hostname);
-}
-
-void main();
+const app = next({ dev, dir: process.cwd(), hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+createServer((req, res) => {
+  if (serveBrotli(req, res) || !guard(req, res)) return;
+  void handle(req, res);
+}).listen(port, hostname);
