@@ -1,3 +1,4 @@
+import { headers } from "next/headers";
 import { NextResponse } from "next/server";
 import type { ActionState } from "@/lib/action-state";
 import { getConfig } from "@/lib/config";
@@ -11,8 +12,9 @@ import { signInWithPassword } from "./password-step";
  * /sign-in is served without React: every visit starts here, and the form needs no script (it
  * never had any behaviour a plain form post lacks). Other pages keep the App Router.
  */
-function page(state: ActionState, notice?: string): Response {
-  return htmlResponse(plainDocument({ title: "Sign in", main: signInMain(state, notice) }));
+async function page(state: ActionState, notice?: string): Promise<Response> {
+  const nonce = /'nonce-([^']+)'/.exec((await headers()).get("content-security-policy") ?? "")?.[1] ?? null;
+  return htmlResponse(plainDocument({ title: "Sign in", main: signInMain(state, notice), nonce }));
 }
 
 const seeOther = (path: string) => NextResponse.redirect(new URL(path, getConfig().appUrl), 303);
