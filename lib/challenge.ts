@@ -1,6 +1,8 @@
 import "server-only";
 import { createToken, hashToken } from "./crypto";
-import { asDate, getDb } from "./db";
+import { Prisma } from "@/generated/prisma/client";
+import { getDb } from "./db";
+import { executeSql, queryRows } from "./sql";
 
 export type ChallengePurpose = "sign-in" | "enroll";
 
@@ -19,34 +21,32 @@ export type Challenge = { id: string; userId: string; purpose: ChallengePurpose;
  * consumed (single use) or expire server-side, which a signed-only token could not.
  */
 export async function createChallenge(userId: string, purpose: ChallengePurpose): Promise<{ token: string; maxAge: number }> {
-  const db = getDb();
   const token = createToken();
   const maxAge = CHALLENGE_TTL_SECONDS[purpose];
   const now = Date.now();
-  await db.$executeRaw`
+  await executeSql(Prisma.sql`
     INSERT INTO "AuthChallenge" ("tokenHash", "userId", "purpose", "expiresAt", "createdAt")
-    VALUES (${hashToken(token)}, ${userId}, ${purpose}, ${new Date(now + maxAge * 1000)}, ${new Date(now)})`;
+    VALUES (${hashToken(token)}, ${userId}, ${purpose}, ${new Date(now + maxAge * 1000)}, ${new Date(now)})`);
   return { token, maxAge };
 }
 
 export async function findChallenge(token: string | undefined): Promise<Challenge | null> {
   if (!token || token.length > 100) return null;
   const id = hashToken(token);
-  const [row] = await getDb().$queryRaw<{ userId: string; purpose: string; expiresAt: Date | string; consumedAt: Date | string | null }[]>`
-    SELECT "userId", "purpose", "expiresAt", "consumedAt" FROM "AuthChallenge" WHERE "tokenHash" = ${id}`;
-  const expiresAt = asDate(row?.expiresAt);
-  if (!row || row.consumedAt !== null || !expiresAt || expiresAt.getTime() <= Date.now()) return null;
+  const [row] = await queryRows<{ userId: string; purpose: string; expiresAt: Date; consumedAt: Date | null }>(Prisma.sql`
+    SELECT "userId", "purpose", "expiresAt", "consumedAt" FROM "AuthChallenge" WHERE "tokenHash" = ${id}`);
+  if (!row || row.consumedAt !== null || row.expiresAt.getTime() <= Date.now()) return null;
   if (row.purpose !== "sign-in" && row.purpose !== "enroll") return null;
-  return { id, userId: row.userId, purpose: row.purpose, expiresAt };
+  return { id, userId: row.userId, purpose: row.purpose, expiresAt: row.expiresAt };
 }
 
 /** True for exactly one caller per token. */
 export async function consumeChallenge(token: string): Promise<boolean> {
   const now = new Date();
   // One conditional UPDATE (updateMany would add a transaction around it): only one caller can match.
-  const count = await getDb().$executeRaw`
+  const count = await executeSql(Prisma.sql`
     UPDATE "AuthChallenge" SET "consumedAt" = ${now}
-    WHERE "tokenHash" = ${hashToken(token)} AND "consumedAt" IS NULL AND "expiresAt" > ${now}`;
+    WHERE "tokenHash" = ${hashToken(token)} AND "consumedAt" IS NULL AND "expiresAt" > ${now}`);
   return count === 1;
 }
 

@@ -50,7 +50,7 @@ function createSqliteClient(url: string): PrismaClient {
   const raw = new Database(sqlitePath(url), { timeout: BUSY_TIMEOUT_MS });
   raw.pragma("journal_mode = WAL");
   raw.close();
-  return new PrismaClient({ adapter: new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS }) });
+  return new PrismaClient({ adapter: keepConnection(new PrismaBetterSQLite3({ url, timeout: BUSY_TIMEOUT_MS })) });
 }
 
 /**
@@ -59,10 +59,42 @@ function createSqliteClient(url: string): PrismaClient {
  * run on both, and asks dialect() where the two differ.
  */
 function createPostgresClient(url: string): PrismaClient {
-  return new PostgresClient({ adapter: new PrismaPg({ connectionString: url }) }) as unknown as PrismaClient;
+  return new PostgresClient({ adapter: keepConnection(new PrismaPg({ connectionString: url })) }) as unknown as PrismaClient;
 }
 
-const globalForDb = globalThis as unknown as { clinicDb?: PrismaClient };
+/** The driver adapter a connected client runs its statements on: lib/sql.ts sends hot-path statements to it. */
+export type Connection = Awaited<ReturnType<PrismaBetterSQLite3["connect"]>>;
+
+const globalForDb = globalThis as unknown as { clinicDb?: PrismaClient; clinicConnection?: Connection };
+
+/**
+ * Keeps what the client's adapter factory connects, so lib/sql.ts can use that very connection.
+ * A second better-sqlite3 handle would be a second connection, and being synchronous it would
+ * block the whole process on a write lock held by an open Prisma transaction.
+ */
+function keepConnection<Factory extends { connect(): Promise<Connection> }>(factory: Factory): Factory {
+  const connect = factory.connect.bind(factory);
+  factory.connect = async () => {
+    const connection = await connect();
+    const dispose = connection.dispose.bind(connection);
+    connection.dispose = async () => {
+      if (globalForDb.clinicConnection === connection) globalForDb.clinicConnection = undefined;
+      await dispose();
+    };
+    globalForDb.clinicConnection = connection;
+    return connection;
+  };
+  return factory;
+}
+
+/** The connection of getDb()'s client, connecting the client first if nothing has yet. */
+export async function getConnection(): Promise<Connection> {
+  const kept = globalForDb.clinicConnection;
+  if (kept) return kept;
+  await getDb().$connect();
+  if (!globalForDb.clinicConnection) throw new Error("The database client connected without its driver adapter.");
+  return globalForDb.clinicConnection;
+}
 
 export function getDb(): PrismaClient {
   if (!globalForDb.clinicDb) {

@@ -1,7 +1,8 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { getConfig } from "./config";
-import { asDate, getDb, sqlTime } from "./db";
+import { getDb, sqlTime } from "./db";
+import { executeSql, queryRows } from "./sql";
 
 /**
  * A budget of attempts for one key. With `windowSeconds` the count starts again when the window
@@ -61,11 +62,11 @@ export async function checkLimit(policy: Policy, subject: string, now = new Date
 export async function checkLimits(gates: [Policy, string][], now = new Date()): Promise<{ ok: true } | { ok: false; retryAt: Date; gate: number }> {
   const keys = gates.map(([policy, subject]) => keyOf(policy, subject));
   // Raw SQL: this read runs before every password and code, a locked account's refusal included.
-  const rows = await getDb().$queryRaw<{ key: string; lockedUntil: Date | string }[]>`
-    SELECT "key", "lockedUntil" FROM "RateLimit" WHERE "key" IN (${Prisma.join(keys)}) AND "lockedUntil" > ${now}`;
+  const rows = await queryRows<{ key: string; lockedUntil: Date }>(Prisma.sql`
+    SELECT "key", "lockedUntil" FROM "RateLimit" WHERE "key" IN (${Prisma.join(keys)}) AND "lockedUntil" > ${now}`);
   const gate = keys.findIndex((key) => rows.some((row) => row.key === key));
   if (gate === -1) return { ok: true };
-  return { ok: false, retryAt: asDate(rows.find((row) => row.key === keys[gate])!.lockedUntil)!, gate };
+  return { ok: false, retryAt: rows.find((row) => row.key === keys[gate])!.lockedUntil, gate };
 }
 
 /** The pause after `lockouts` earlier lockouts: the policy's steps, the last one repeating. */
@@ -96,7 +97,7 @@ export async function consumeLimits<const T extends readonly [Policy, string][]>
   for (let attempt = 0; attempt < 10; attempt++) {
     const pending = counts.filter(([policy, subject]) => !results.has(keyOf(policy, subject)));
     if (pending.length === 0) return keys.map((key) => results.get(key)!) as { -readonly [K in keyof T]: LimitResult };
-    const rows = await getDb().$queryRaw<{ key: string; lockedUntil: Date | string | null }[]>(upsertAttempts(pending, now));
+    const rows = await queryRows<{ key: string; lockedUntil: Date | string | null }>(upsertAttempts(pending, now));
     for (const row of rows) results.set(row.key, { ok: true, lockedUntil: row.lockedUntil === null ? null : new Date(row.lockedUntil) });
     for (const [policy, subject] of pending) {
       if (results.has(keyOf(policy, subject))) continue;
@@ -158,9 +159,9 @@ function upsertAttempts(counts: readonly [Policy, string][], now: Date): Prisma.
  * next attempt to update in place); the housekeeping job removes rows nobody has used in a day.
  */
 export async function resetLimit(policy: Policy, subject: string, now = new Date()): Promise<void> {
-  await getDb().$executeRaw`
+  await executeSql(Prisma.sql`
     UPDATE "RateLimit" SET "count" = 0, "lockouts" = 0, "lockedUntil" = NULL, "updatedAt" = ${now}
-    WHERE "key" = ${keyOf(policy, subject)}`;
+    WHERE "key" = ${keyOf(policy, subject)}`);
 }
 
 /** Rows idle this long carry nothing a policy still needs (windows are at most an hour long). */

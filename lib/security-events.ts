@@ -1,8 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
 import { headers } from "next/headers";
 import { getDb } from "./db";
+import { executeSql } from "./sql";
 import { describeUserAgent } from "./user-agent";
 import { noticeFor } from "./messaging/notices";
 import { outboxCreate, outboxData, type NewMessage } from "./messaging/outbox";
@@ -67,9 +68,9 @@ export async function recordEvent(
   const { event, notice } = await eventRows(type, userId, ip, detail, options);
   if (!notice) {
     // Raw SQL: every sign-in and every wrong code writes one of these.
-    await db.$executeRaw`
+    await executeSql(Prisma.sql`
       INSERT INTO "SecurityEvent" ("id", "userId", "type", "ip", "userAgent", "detail", "createdAt")
-      VALUES (${randomUUID()}, ${event.userId}, ${event.type}, ${event.ip}, ${event.userAgent}, ${event.detail}, ${new Date()})`;
+      VALUES (${randomUUID()}, ${event.userId}, ${event.type}, ${event.ip}, ${event.userAgent}, ${event.detail}, ${new Date()})`);
     return;
   }
   await db.$transaction([db.securityEvent.create({ data: event }), outboxCreate(notice)]);

@@ -1,6 +1,8 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { asDate, getDb } from "./db";
+import { Prisma } from "@/generated/prisma/client";
+import { getDb } from "./db";
+import { executeSql, queryRows } from "./sql";
 
 export type SignInMethod = "totp" | "keyfob" | "phone" | "recovery-code";
 
@@ -11,9 +13,9 @@ export const STEP_UP_SECONDS = 5 * 60;
 export async function createSession(input: { userId: string; method: SignInMethod; ip: string | null; userAgent: string | null }): Promise<string> {
   const id = randomBytes(24).toString("base64url");
   const now = new Date();
-  await getDb().$executeRaw`
+  await executeSql(Prisma.sql`
     INSERT INTO "UserSession" ("id", "userId", "createdAt", "stepUpAt", "method", "ip", "userAgent")
-    VALUES (${id}, ${input.userId}, ${now}, ${now}, ${input.method}, ${input.ip}, ${input.userAgent?.slice(0, 300) ?? null})`;
+    VALUES (${id}, ${input.userId}, ${now}, ${now}, ${input.method}, ${input.ip}, ${input.userAgent?.slice(0, 300) ?? null})`);
   return id;
 }
 
@@ -22,11 +24,11 @@ export type ActiveSession = { id: string; userId: string; method: SignInMethod; 
 export async function findActiveSession(id: string): Promise<ActiveSession | null> {
   if (!id || id.length > 64) return null;
   // Raw SQL: every signed-in request reads this.
-  const [row] = await getDb().$queryRaw<{ id: string; userId: string; method: string; stepUpAt: Date | string; createdAt: Date | string; endedAt: Date | string | null }[]>`
-    SELECT "id", "userId", "method", "stepUpAt", "createdAt", "endedAt" FROM "UserSession" WHERE "id" = ${id}`;
+  const [row] = await queryRows<{ id: string; userId: string; method: string; stepUpAt: Date; createdAt: Date; endedAt: Date | null }>(Prisma.sql`
+    SELECT "id", "userId", "method", "stepUpAt", "createdAt", "endedAt" FROM "UserSession" WHERE "id" = ${id}`);
   if (!row || row.endedAt !== null) return null;
   const method: SignInMethod = row.method === "recovery-code" || row.method === "keyfob" || row.method === "phone" ? row.method : "totp";
-  return { id: row.id, userId: row.userId, method, stepUpAt: asDate(row.stepUpAt)!, createdAt: asDate(row.createdAt)! };
+  return { id: row.id, userId: row.userId, method, stepUpAt: row.stepUpAt, createdAt: row.createdAt };
 }
 
 export function hasFreshStepUp(session: ActiveSession, now = Date.now()): boolean {
@@ -73,8 +75,8 @@ export async function endSessionOf(userId: string, id: string, reason: string): 
 /** At most one write a minute per session: "last seen" needs no finer grain than that. */
 export async function touchSession(id: string, now = new Date()): Promise<void> {
   const staleBefore = new Date(now.getTime() - 60_000);
-  await getDb().userSession.updateMany({
-    where: { id, endedAt: null, OR: [{ lastSeenAt: null }, { lastSeenAt: { lt: staleBefore } }] },
-    data: { lastSeenAt: now },
-  });
+  // One conditional UPDATE (updateMany would add a transaction around it): every signed-in request asks.
+  await executeSql(Prisma.sql`
+    UPDATE "UserSession" SET "lastSeenAt" = ${now}
+    WHERE "id" = ${id} AND "endedAt" IS NULL AND ("lastSeenAt" IS NULL OR "lastSeenAt" < ${staleBefore})`);
 }

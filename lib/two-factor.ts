@@ -3,6 +3,7 @@ import { Prisma } from "@/generated/prisma/client";
 import { getConfig } from "./config";
 import { decryptSecret, DecryptionError, encryptSecret } from "./crypto";
 import { getDb } from "./db";
+import { executeSql, queryRows } from "./sql";
 import { buildKeyUri } from "./key-uri";
 import { recordEvent, type EventType } from "./security-events";
 import { checkCode, createTotpSecret, timeStep } from "./totp";
@@ -236,8 +237,8 @@ const parseSteps = (list: string | null) => (list ? list.split(",").filter(Boole
 export async function verifyTotpForUser(userId: string, code: string, now?: number): Promise<CodeResult> {
   const db = getDb();
   // Raw SQL here and in the UPDATE below: this runs for every sign-in code.
-  const [user] = await db.$queryRaw<{ totpSecret: string | null; totpLastStep: number | null; enrolledAt: Date | string | null; totpHintedSteps: string | null }[]>`
-    SELECT "totpSecret", "totpLastStep", "enrolledAt", "totpHintedSteps" FROM "User" WHERE "id" = ${userId}`;
+  const [user] = await queryRows<{ totpSecret: string | null; totpLastStep: number | null; enrolledAt: Date | null; totpHintedSteps: string | null }>(Prisma.sql`
+    SELECT "totpSecret", "totpLastStep", "enrolledAt", "totpHintedSteps" FROM "User" WHERE "id" = ${userId}`);
   if (!user?.totpSecret || user.enrolledAt === null) return { ok: false, reason: "not-enrolled" };
   const seconds = now ?? Date.now() / 1000;
   const check = await checkCode(openActive(userId, user.totpSecret), code, user.totpLastStep, seconds);
@@ -252,9 +253,9 @@ export async function verifyTotpForUser(userId: string, code: string, now?: numb
   }
   if (parseSteps(user.totpHintedSteps).includes(check.step)) return { ok: false, reason: "wrong" };
   // One conditional UPDATE (updateMany would add a transaction around it).
-  const recorded = await db.$executeRaw`
+  const recorded = await executeSql(Prisma.sql`
     UPDATE "User" SET "totpLastStep" = ${check.step}, "updatedAt" = ${new Date()}
-    WHERE "id" = ${userId} AND "totpSecret" = ${user.totpSecret} AND ("totpLastStep" IS NULL OR "totpLastStep" < ${check.step})`;
+    WHERE "id" = ${userId} AND "totpSecret" = ${user.totpSecret} AND ("totpLastStep" IS NULL OR "totpLastStep" < ${check.step})`);
   if (recorded !== 1) return { ok: false, reason: "used" };
   if (user.totpHintedSteps) {
     // Steps up to this one can never be accepted again anyway; only if no hint was added meanwhile.
@@ -269,5 +270,5 @@ export async function verifyTotpForUser(userId: string, code: string, now?: numb
 
 /** An atomic append, so two hints given at once are both remembered. */
 async function rememberHintedStep(userId: string, step: number): Promise<void> {
-  await getDb().$executeRaw`UPDATE "User" SET "totpHintedSteps" = coalesce("totpHintedSteps", '') || ${`,${step}`} WHERE "id" = ${userId}`;
+  await executeSql(Prisma.sql`UPDATE "User" SET "totpHintedSteps" = coalesce("totpHintedSteps", '') || ${`,${step}`} WHERE "id" = ${userId}`);
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { getConfig } from "./config";
 import { asDate, getDb } from "./db";
+import { queryRows } from "./sql";
 import { hashPassword, verifyPassword } from "./password";
 
 export type Role = "patient" | "admin";
@@ -91,12 +92,12 @@ export type Credentials = { account: AccountSummary | null; passwordHash: string
 
 /** One read for the whole password step: whether the address is confirmed and an app set up included. */
 export async function findCredentials(email: string): Promise<Credentials> {
-  const [row] = await getDb().$queryRaw<(SummaryRow & { passwordHash: string; emailConfirmedAt: Date | string | null; hasApp: number | bigint })[]>`
+  const [row] = await queryRows<SummaryRow & { passwordHash: string; emailConfirmedAt: Date | null; hasApp: number }>(Prisma.sql`
     SELECT ${SUMMARY_COLUMNS}, "passwordHash", "emailConfirmedAt",
       CASE WHEN "totpSecret" IS NOT NULL AND "enrolledAt" IS NOT NULL THEN 1 ELSE 0 END AS "hasApp"
-    FROM "User" WHERE "email" = ${email}`;
+    FROM "User" WHERE "email" = ${email}`);
   if (!row) return { account: null, passwordHash: undefined, emailConfirmed: false, hasApp: false };
-  return { account: rowToSummary(row), passwordHash: row.passwordHash, emailConfirmed: row.emailConfirmedAt !== null, hasApp: Number(row.hasApp) === 1 };
+  return { account: rowToSummary(row), passwordHash: row.passwordHash, emailConfirmed: row.emailConfirmedAt !== null, hasApp: row.hasApp === 1 };
 }
 
 /**
@@ -121,7 +122,7 @@ export async function setPassword(userId: string, password: string): Promise<voi
 
 export async function getAccount(userId: string): Promise<AccountSummary | null> {
   // Raw SQL: every signed-in page reads this.
-  const [row] = await getDb().$queryRaw<SummaryRow[]>`SELECT ${SUMMARY_COLUMNS} FROM "User" WHERE "id" = ${userId}`;
+  const [row] = await queryRows<SummaryRow>(Prisma.sql`SELECT ${SUMMARY_COLUMNS} FROM "User" WHERE "id" = ${userId}`);
   return row ? rowToSummary(row) : null;
 }
 
@@ -131,10 +132,10 @@ export async function getAccount(userId: string): Promise<AccountSummary | null>
  */
 export async function markSignedIn(userId: string): Promise<AccountSummary | null> {
   const now = new Date();
-  const [row] = await getDb().$queryRaw<SummaryRow[]>`
+  const [row] = await queryRows<SummaryRow>(Prisma.sql`
     UPDATE "User" SET "lastSignInAt" = ${now}, "updatedAt" = ${now}
     WHERE "id" = ${userId} AND "enrolledAt" IS NOT NULL
-    RETURNING ${SUMMARY_COLUMNS}`;
+    RETURNING ${SUMMARY_COLUMNS}`);
   return row ? rowToSummary(row) : null;
 }
 

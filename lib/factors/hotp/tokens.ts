@@ -4,7 +4,8 @@ import { Prisma } from "@/generated/prisma/client";
 import { auditEntryCreate, type Actor } from "@/lib/audit";
 import { getConfig } from "@/lib/config";
 import { decryptSecret, encryptSecret } from "@/lib/crypto";
-import { asDate, getDb } from "@/lib/db";
+import { getDb } from "@/lib/db";
+import { queryRows } from "@/lib/sql";
 import { noticeFor } from "@/lib/messaging/notices";
 import { outboxData } from "@/lib/messaging/outbox";
 import { wakeDeliveryWorker } from "@/lib/messaging/worker";
@@ -209,9 +210,8 @@ export type HotpCheck = { ok: true } | { ok: false; reason: "wrong" | "used" | "
 export async function verifyHotpForUser(userId: string, code: string, now = new Date(), ip: string | null = null): Promise<HotpCheck> {
   const db = getDb();
   // Raw SQL: every sign-in code asks, and most accounts have no keyfob.
-  const [row] = await db.$queryRaw<{ id: string; secret: string; digits: number; counter: number; state: string; resyncCounter: number | null; resyncUntil: Date | string | null }[]>`
-    SELECT "id", "secret", "digits", "counter", "state", "resyncCounter", "resyncUntil" FROM "HardwareToken" WHERE "userId" = ${userId}`;
-  const token = row && { ...row, digits: Number(row.digits), counter: Number(row.counter), resyncCounter: row.resyncCounter === null ? null : Number(row.resyncCounter), resyncUntil: asDate(row.resyncUntil) };
+  const [token] = await queryRows<{ id: string; secret: string; digits: number; counter: number; state: string; resyncCounter: number | null; resyncUntil: Date | null }>(Prisma.sql`
+    SELECT "id", "secret", "digits", "counter", "state", "resyncCounter", "resyncUntil" FROM "HardwareToken" WHERE "userId" = ${userId}`);
   if (!token || (token.state !== "assigned" && token.state !== "active")) return { ok: false, reason: "not-assigned" };
   if (code.length !== token.digits) return { ok: false, reason: "wrong" };
   const key = openSecret(token.id, token.secret);

@@ -1,7 +1,9 @@
 import "server-only";
+import { Prisma } from "@/generated/prisma/client";
 import { getConfig } from "@/lib/config";
 import { getDb } from "@/lib/db";
 import { lastDigits } from "@/lib/messaging/phone";
+import { queryRows } from "@/lib/sql";
 import { outboxData, type NewMessage } from "@/lib/messaging/outbox";
 import { wakeDeliveryWorker } from "@/lib/messaging/worker";
 import { eventRows, recordEvent, storeEventRows } from "@/lib/security-events";
@@ -10,7 +12,9 @@ import { checkPhoneCode, sendPhoneCode, type PhoneChannel, type PhoneCodeResult,
 export type PhoneSummary = { e164: string; last: string; lineType: string; state: "pending" | "active" };
 
 export async function phoneOf(userId: string): Promise<PhoneSummary | null> {
-  const row = await getDb().phoneNumber.findUnique({ where: { userId }, select: { e164: true, lineType: true, state: true } });
+  // Raw SQL: every wrong sign-in code asks, and most accounts have no phone.
+  const [row] = await queryRows<{ e164: string; lineType: string; state: string }>(Prisma.sql`
+    SELECT "e164", "lineType", "state" FROM "PhoneNumber" WHERE "userId" = ${userId}`);
   if (!row) return null;
   return { e164: row.e164, last: row.e164.slice(-2), lineType: row.lineType, state: row.state === "active" ? "active" : "pending" };
 }

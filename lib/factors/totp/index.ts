@@ -1,5 +1,6 @@
 import "server-only";
-import { getDb } from "@/lib/db";
+import { Prisma } from "@/generated/prisma/client";
+import { queryRows } from "@/lib/sql";
 import { encodeMessage, type MessageKey } from "@/lib/messages";
 import { TOTP_PERIOD_SECONDS } from "@/lib/totp";
 import { verifyTotpForUser, type CodeResult } from "@/lib/two-factor";
@@ -29,7 +30,7 @@ export const totpFactor: SecondFactor = {
   kind: "totp",
   method: "totp",
   async describe(userId) {
-    const [user] = await getDb().$queryRaw<{ totpSecret: string | null; enrolledAt: unknown }[]>`SELECT "totpSecret", "enrolledAt" FROM "User" WHERE "id" = ${userId}`;
+    const [user] = await queryRows<{ totpSecret: string | null; enrolledAt: Date | null }>(Prisma.sql`SELECT "totpSecret", "enrolledAt" FROM "User" WHERE "id" = ${userId}`);
     return user?.totpSecret && user.enrolledAt !== null ? { kind: "totp", label: "Authenticator app", state: "in use", firstUse: false } : null;
   },
   async check(userId, code) {
