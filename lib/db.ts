@@ -76,6 +76,7 @@ function keepConnection<Factory extends { connect(): Promise<Connection> }>(fact
   const connect = factory.connect.bind(factory);
   factory.connect = async () => {
     const connection = await connect();
+    if (connection.provider === "sqlite") beginImmediately(connection);
     const dispose = connection.dispose.bind(connection);
     connection.dispose = async () => {
       if (globalForDb.clinicConnection === connection) globalForDb.clinicConnection = undefined;
@@ -85,6 +86,21 @@ function keepConnection<Factory extends { connect(): Promise<Connection> }>(fact
     return connection;
   };
   return factory;
+}
+
+/**
+ * SQLite's plain BEGIN takes the write lock only at a transaction's first write. A transaction
+ * that reads first (an update with a select, say) and then finds another process writing cannot
+ * wait for it (both would wait for each other), so SQLite refuses at once with SQLITE_BUSY,
+ * whatever the busy timeout: one of two sign-ups on two processes failed that way. BEGIN
+ * IMMEDIATE takes the write lock up front, where the busy timeout applies. The adapter issues
+ * the BEGIN through its better-sqlite3 handle's prepare(); only that statement changes.
+ */
+function beginImmediately(connection: Connection): void {
+  const handle = (connection as unknown as { client?: { prepare: (sql: string) => unknown } }).client;
+  if (!handle || typeof handle.prepare !== "function") throw new Error("The SQLite adapter no longer exposes its better-sqlite3 handle.");
+  const prepare = handle.prepare.bind(handle);
+  handle.prepare = (sql: string) => prepare(sql === "BEGIN" ? "BEGIN IMMEDIATE" : sql);
 }
 
 /** The connection of getDb()'s client, connecting the client first if nothing has yet. */
