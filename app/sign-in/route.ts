@@ -9,8 +9,9 @@ import { signInMain } from "./page-html";
 import { signInWithPassword } from "./password-step";
 
 /**
- * /sign-in is served without React: every visit starts here, and the form needs no script (it
- * never had any behaviour a plain form post lacks). Other pages keep the App Router.
+ * /sign-in is served without React: nearly every visit starts here, and its form always worked as
+ * a plain post (script only changed the button's label while it waited). Other pages keep the App
+ * Router.
  */
 async function page(state: ActionState, notice?: string): Promise<Response> {
   const nonce = /'nonce-([^']+)'/.exec((await headers()).get("content-security-policy") ?? "")?.[1] ?? null;
