@@ -39,8 +39,10 @@ function subtree(all: Map<number, Proc>, root: number): Proc[] {
   return tree;
 }
 
-/** A Next.js server process: `next start` (whose title becomes "next-server (v…)") or a worker it forked. */
-const isNext = (p: Proc) => /next-server|node_modules\/\.bin\/next |next\/dist\/bin\/next /.test(p.cmdline + " ");
+/** A portal instance's top process: scripts/serve.ts (under tsx), or `next start` (titled "next-server (v…)"). */
+const isNext = (p: Proc) => /next-server|node_modules\/\.bin\/next |next\/dist\/bin\/next |scripts\/serve\.ts /.test(p.cmdline + " ");
+/** A process whose main thread runs the portal's JavaScript: a scripts/serve.ts worker, or `next start`'s server. */
+const runsPortal = (p: Proc) => /next-server|scripts\/serve-worker\.mjs /.test(p.cmdline + " ");
 
 /**
  * CPU ms so far by role: "instance 1", "instance 2", … (each Next.js server under `serverRoot` with
@@ -97,7 +99,7 @@ export function postmasterPid(dir: string): number | null {
 function mainThreads(serverRoot: number): Map<number, number> {
   const all = processes();
   const threads = new Map<number, number>();
-  for (const p of subtree(all, serverRoot).filter(isNext)) {
+  for (const p of subtree(all, serverRoot).filter(runsPortal)) {
     try {
       const stat = readFileSync(`/proc/${p.pid}/task/${p.pid}/stat`, "utf8");
       const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
