@@ -1,6 +1,6 @@
 // @ts-check
 
-/** Pages that show a TOTP key, recovery codes or take a code: never cached. The CSP comes from proxy.ts. */
+/** Pages that show a TOTP key, recovery codes or take a code: never cached. The CSP comes from lib/request-guard.mjs. */
 const SENSITIVE = ["/enroll", "/enroll/phone", "/api/voice/:path*", "/sign-in/:path*", "/sign-up", "/home", "/account/:path*", "/dev/:path*", "/reset-password", "/confirm-email"];
 
 const securityHeaders = [

@@ -4,7 +4,8 @@
  * them. Each full sign-in uses a distinct enrolled account (seeded straight into a fresh database),
  * all from one address with the per-address budgets set far above the load. Prints the figures
  * beside the argon2id verify floor measured in the same run (the work every sign-in must do),
- * medians over --runs.
+ * medians over --runs, after one warm-up run that is not counted. Each concurrent client of a
+ * phase holds its own keep-alive connection, as a patient's browser does.
  *
  *   npm run bench:sign-in                       # builds, then serves this checkout as `npm run serve` does
  *   npx tsx --conditions=react-server bench/sign-in.ts --app ../other-checkout --runs 3
@@ -13,6 +14,9 @@
  * --app serves another built checkout (for a before/after comparison on the same machine); it
  * is started with its own scripts/serve.ts when it has one, else (or with --server next) with `next start`.
  *
+ * --profile get|sign-in|wrong|locked writes a CPU profile of each server process during that
+ * phase of the last run to .tmp/profiles/<pid>.cpuprofile (bench/support/profile.cjs).
+ *
  * --instances N serves N server instances behind nginx instead (scripts/cluster.ts; nginx on
  * --port, the instances above it), and --database postgres puts them on a throwaway PostgreSQL
  * cluster (on --port minus 2) instead of the SQLite file. bench/instances.ts compares them.
@@ -20,6 +24,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createHmac, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { AsyncLocalStorage } from "node:async_hooks";
 import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -39,6 +44,12 @@ const BASE = `http://127.0.0.1:${PORT}`;
 const PASSWORD = "bench password for sign-in";
 const ACCOUNTS_PER_RUN = 4_000;
 const SQL_DIR = path.resolve(`.tmp/bench-sql-${process.pid}`);
+const PROFILE_PHASE = arg("profile", "");
+/** --only get,locked: just those load phases (for profiling one of them); other figures are left out. */
+const ONLY = arg("only", "") ? new Set(arg("only", "").split(",")) : null;
+const wanted = (name: string) => !ONLY || ONLY.has(name);
+const skipped = { rate: NaN, p95: NaN, failures: 0, done: 0, cpuMs: NaN, cpuByRole: {}, busyCores: NaN, busiestJsThread: NaN };
+const PROFILE_DIR = path.resolve(".tmp/profiles");
 // The same argon2id parameters as lib/password.ts.
 const ARGON2 = { algorithm: 2, memoryCost: 19_456, timeCost: 2, parallelism: 1 } as const;
 const INSTANCES = process.argv.includes("--instances") ? Number(arg("instances", "1")) : null;
@@ -48,6 +59,12 @@ const PG_DIR = path.resolve(`.tmp/bench-pg-${process.pid}`);
 // ---------------------------------------------------------------- HTTP with a small cookie jar
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+/**
+ * Each loop of a load phase is one client with its own connection, as each patient's browser has.
+ * Loops sharing one pool would pick up whichever sockets were freed last, and those can all lead
+ * to the same server process (node:cluster hands out connections, not requests).
+ */
+const ownConnection = new AsyncLocalStorage<http.Agent>();
 type Reply = { status: number; headers: http.IncomingHttpHeaders; body: Buffer };
 type Jar = Map<string, string>;
 
@@ -56,7 +73,7 @@ function send(method: string, url: string, jar: Jar | null, headers: Record<stri
     const cookie = jar && jar.size ? [...jar].map(([k, v]) => `${k}=${v}`).join("; ") : undefined;
     const req = http.request(
       `${BASE}${url}`,
-      { method, agent, headers: { ...headers, ...(cookie ? { cookie } : {}), ...(body ? { "content-length": String(Buffer.byteLength(body)) } : {}) } },
+      { method, agent: ownConnection.getStore() ?? agent, headers: { ...headers, ...(cookie ? { cookie } : {}), ...(body ? { "content-length": String(Buffer.byteLength(body)) } : {}) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (chunk: Buffer) => chunks.push(chunk));
@@ -127,9 +144,11 @@ async function seed(dbFile: string, encryptionKey: Buffer, run: number): Promise
   const passwordHash = await hash(PASSWORD, ARGON2);
   const db = new Database(dbFile);
   const now = sqliteTime(Date.now());
+  // --app may name a checkout from before email confirmation (the issue's own starting point).
+  const confirms = (db.prepare(`SELECT name FROM pragma_table_info('User')`).all() as { name: string }[]).some((c) => c.name === "emailConfirmedAt");
   const insert = db.prepare(
-    `INSERT INTO "User" (id, email, role, passwordHash, totpSecret, enrolledAt, recoveryCodesIssuedAt, emailConfirmedAt, createdAt, updatedAt)
-     VALUES (?, ?, 'patient', ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO "User" (id, email, role, passwordHash, totpSecret, enrolledAt, recoveryCodesIssuedAt, ${confirms ? "emailConfirmedAt, " : ""}createdAt, updatedAt)
+     VALUES (?, ?, 'patient', ?, ?, ?, ?, ?, ?${confirms ? ", ?" : ""})`,
   );
   const accounts: Account[] = [];
   db.transaction(() => {
@@ -138,7 +157,7 @@ async function seed(dbFile: string, encryptionKey: Buffer, run: number): Promise
       const key = randomBytes(20);
       const sealed = encryptSecret(toBase32(key), encryptionKey, `totp-secret:${id}`);
       const email = `bench-${run}-${i}@example.test`;
-      insert.run(id, email, passwordHash, sealed, now, now, now, now, now);
+      insert.run(id, email, passwordHash, sealed, ...Array<string>(confirms ? 5 : 4).fill(now));
       accounts.push({ email, key });
     }
   })();
@@ -202,7 +221,12 @@ async function startServer(dbFile: string, authSecret: string, encryptionKey: Bu
       IP_ATTEMPTS_PER_15_MIN: "100000",
       SIGNUPS_PER_IP_PER_HOUR: "100000",
       NEXT_TELEMETRY_DISABLED: "1",
-      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${path.resolve(__dirname, "support/count-sql.cjs")}`,
+      NODE_OPTIONS: [
+        process.env.NODE_OPTIONS ?? "",
+        `--require ${path.resolve(__dirname, "support/count-sql.cjs")}`,
+        PROFILE_PHASE ? `--require ${path.resolve(__dirname, "support/profile.cjs")}` : "",
+      ].join(" "),
+      PROFILE_DIR,
       SQL_COUNT_DIR: SQL_DIR,
     },
   });
@@ -267,6 +291,21 @@ function serverCpuMs(): number {
   return (ticks * 1000) / CLOCK_TICKS_PER_S;
 }
 
+/** Starts a CPU profile in every server process (bench/support/profile.cjs); the function returned writes them. */
+function profileSignal(): () => void {
+  const signal = () => {
+    for (const pid of processTree(serverPid)) {
+      try {
+        if (readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("node")) process.kill(pid, "SIGUSR2");
+      } catch {
+        /* gone */
+      }
+    }
+  };
+  signal();
+  return signal;
+}
+
 /**
  * A load phase, with the server CPU it cost per successful operation; cpuByRole splits that CPU by
  * process (each instance, nginx, PostgreSQL, this client, the rest of the machine), and busyCores
@@ -274,14 +313,17 @@ function serverCpuMs(): number {
  * server process's JavaScript thread was (1 = always).
  */
 async function phase(
+  name: string,
   concurrency: number,
   seconds: number,
   task: () => Promise<boolean | null>,
 ): Promise<LoadResult & { cpuMs: number; cpuByRole: Record<string, number>; busyCores: number; busiestJsThread: number }> {
+  const profiled = name === PROFILE_PHASE ? profileSignal() : null;
   const before = serverCpuMs();
   const meter = cpuMeter(serverPid, POSTGRES ? postmasterPid(PG_DIR) : null);
   const result = await load(concurrency, seconds, task);
   const { byRole, busyCores, busiestJsThread } = meter();
+  profiled?.();
   const ops = Math.max(result.done + result.failures, 1);
   return { ...result, cpuMs: (serverCpuMs() - before) / ops, cpuByRole: Object.fromEntries([...byRole].map(([role, ms]) => [role, ms / ops])), busyCores, busiestJsThread };
 }
@@ -356,13 +398,17 @@ async function load(concurrency: number, seconds: number, task: () => Promise<bo
   const deadline = start + seconds * 1000;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (performance.now() < deadline) {
-        const t = performance.now();
-        const ok = await task().catch((error: unknown) => expectAnswer(`error: ${error instanceof Error ? error.message : String(error)}`, "an answer"));
-        if (ok === null) return;
-        if (ok) latencies.push(performance.now() - t);
-        else failures++;
-      }
+      const connection = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      await ownConnection.run(connection, async () => {
+        while (performance.now() < deadline) {
+          const t = performance.now();
+          const ok = await task().catch((error: unknown) => expectAnswer(`error: ${error instanceof Error ? error.message : String(error)}`, "an answer"));
+          if (ok === null) return;
+          if (ok) latencies.push(performance.now() - t);
+          else failures++;
+        }
+      });
+      connection.destroy();
     }),
   );
   const elapsed = (performance.now() - start) / 1000;
@@ -403,6 +449,25 @@ async function enrollPageScripts(): Promise<{ bytes: number; encodings: string[]
 
 // ---------------------------------------------------------------- one run
 
+/** SQL statements per sign-in, made one after another; the server's idle background statements are subtracted. */
+async function countStatements(signIn: () => Promise<boolean>): Promise<number> {
+  await pause(600);
+  const before = sqlTotal();
+  const started = performance.now();
+  const SEQUENTIAL = 20;
+  for (let i = 0; i < SEQUENTIAL; i++) if (!(await signIn())) throw new Error(`sign-in failed while counting statements: ${JSON.stringify(Object.fromEntries(unexpected))}`);
+  await pause(600);
+  const window = performance.now() - started;
+  const during = sqlTotal() - before;
+  // The server's own background work (the outbox worker's polls, housekeeping): its rate over a
+  // longer idle window, times the time the sign-ins took. Not part of any sign-in.
+  const idleMs = Math.max(3 * window, 6_000);
+  const idleStart = sqlTotal();
+  await pause(idleMs);
+  const background = ((sqlTotal() - idleStart) * window) / idleMs;
+  return (during - background) / SEQUENTIAL;
+}
+
 type Figures = Record<string, number>;
 
 async function measure(accounts: Account[]): Promise<Figures> {
@@ -415,62 +480,54 @@ async function measure(accounts: Account[]): Promise<Figures> {
   await load(4, 1, () => fullSignIn(take()));
   await load(16, 1, async () => (await send("GET", "/sign-in", null, { accept: "text/html" })).status === 200);
 
-  const floor = await argon2Floor(16, SECONDS);
-  const getSignIn = await phase(16, SECONDS, async () => (await send("GET", "/sign-in", null, { accept: "text/html" })).status === 200);
-  const c16 = await phase(16, SECONDS, () => fullSignIn(take()));
-  const c4 = await load(4, SECONDS, () => fullSignIn(take()));
-
-  await pause(600);
-  const before = sqlTotal();
-  const started = performance.now();
-  const SEQUENTIAL = 20;
-  for (let i = 0; i < SEQUENTIAL; i++) if (!(await fullSignIn(take()))) throw new Error(`sign-in failed while counting statements: ${JSON.stringify(Object.fromEntries(unexpected))}`);
-  await pause(600);
-  const window = performance.now() - started;
-  const during = sqlTotal() - before;
-  // The server's own background work (the outbox worker's polls, housekeeping): its rate over a
-  // longer idle window, times the time the sign-ins took. Not part of any sign-in.
-  const idleMs = Math.max(3 * window, 6_000);
-  const idleStart = sqlTotal();
-  await pause(idleMs);
-  const background = ((sqlTotal() - idleStart) * window) / idleMs;
-  const statements = (during - background) / SEQUENTIAL;
+  const floor = ONLY ? NaN : await argon2Floor(16, SECONDS);
+  const getSignIn = wanted("get") ? await phase("get", 16, SECONDS, async () => (await send("GET", "/sign-in", null, { accept: "text/html" })).status === 200) : skipped;
+  const c16 = wanted("sign-in") ? await phase("sign-in", 16, SECONDS, () => fullSignIn(take())) : skipped;
+  const c4 = wanted("sign-in-c4") ? await load(4, SECONDS, () => fullSignIn(take())) : skipped;
+  let statements = NaN;
+  if (!ONLY) statements = await countStatements(() => fullSignIn(take()));
 
   // Wrong codes: 9 per account (the 10th would lock it), over accounts that passed the password step.
   const pending: { jar: Jar; wrong: string; left: number }[] = [];
   // Enough for 3,000 wrong codes a second; 16 accounts stay for the locked phase below.
-  const wanted = Math.ceil((SECONDS * 3_000) / 9);
+  const goal = wanted("wrong") ? Math.ceil((SECONDS * 3_000) / 9) : 0;
   await load(16, 60, async () => {
-    if (pending.length >= wanted || next >= accounts.length - 16) return null;
+    if (pending.length >= goal || next >= accounts.length - 16) return null;
     const account = take();
     const jar = await passwordStep(account);
     if (jar) pending.push({ jar, wrong: wrongCode(account), left: 9 });
     return jar !== null;
   });
   let cursor = 0;
-  const wrong = await phase(16, SECONDS, async () => {
-    while (cursor < pending.length && pending[cursor]!.left === 0) cursor++;
-    const item = pending[cursor];
-    if (!item) return null;
-    item.left--;
-    return expectAnswer(await postCode(item.jar, item.wrong), "codeWrong");
-  });
+  const wrong = !wanted("wrong")
+    ? skipped
+    : await phase("wrong", 16, SECONDS, async () => {
+        while (cursor < pending.length && pending[cursor]!.left === 0) cursor++;
+        const item = pending[cursor];
+        if (!item) return null;
+        item.left--;
+        return expectAnswer(await postCode(item.jar, item.wrong), "codeWrong");
+      });
 
   // A locked account: 10 wrong codes, then every further post is refused before any comparison.
-  const locked = await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      const account = take();
-      const jar = (await passwordStep(account))!;
-      const code = wrongCode(account);
-      for (let i = 0; i < 10; i++) await postCode(jar, code);
-      return { jar, code };
-    }),
-  );
+  const locked = !wanted("locked")
+    ? []
+    : await Promise.all(
+        Array.from({ length: 16 }, async () => {
+          const account = take();
+          const jar = (await passwordStep(account))!;
+          const code = wrongCode(account);
+          for (let i = 0; i < 10; i++) await postCode(jar, code);
+          return { jar, code };
+        }),
+      );
   let turn = 0;
-  const refusals = await phase(16, SECONDS, async () => {
-    const item = locked[turn++ % locked.length]!;
-    return expectAnswer(await postCode(item.jar, item.code), "locked");
-  });
+  const refusals = !wanted("locked")
+    ? skipped
+    : await phase("locked", 16, SECONDS, async () => {
+        const item = locked[turn++ % locked.length]!;
+        return expectAnswer(await postCode(item.jar, item.code), "locked");
+      });
 
   const failures = getSignIn.failures + c16.failures + c4.failures + wrong.failures + refusals.failures;
   return {
@@ -491,6 +548,7 @@ async function measure(accounts: Account[]): Promise<Figures> {
     busyCoresSignIn: c16.busyCores,
     busiestJsThreadSignIn: c16.busiestJsThread,
     ...Object.fromEntries(Object.entries(c16.cpuByRole).map(([role, ms]) => [`cpuSignIn:${role}`, ms])),
+    ...Object.fromEntries(Object.entries(refusals.cpuByRole).map(([role, ms]) => [`cpuLockedRefusal:${role}`, ms])),
   };
 }
 
@@ -548,11 +606,11 @@ async function main() {
     const { migratePostgres } = (await import(path.join(APP, "scripts/migrate-pg.ts"))) as typeof import("../scripts/migrate-pg");
     await migratePostgres(database);
     seeded = [];
-    for (let run = 0; run < RUNS; run++) seeded.push(await seedPostgres(database, encryptionKey, run));
+    for (let run = 0; run <= RUNS; run++) seeded.push(await seedPostgres(database, encryptionKey, run));
   } else {
     const { migrateDatabase } = (await import(path.join(APP, "scripts/migrate.ts"))) as typeof import("../scripts/migrate");
     migrateDatabase(`file:${dbFile}`);
-    seeded = await Promise.all(Array.from({ length: RUNS }, (_, run) => seed(dbFile, encryptionKey, run)));
+    seeded = await Promise.all(Array.from({ length: RUNS + 1 }, (_, run) => seed(dbFile, encryptionKey, run)));
   }
 
   server = await startServer(database, authSecret, encryptionKey);
@@ -564,8 +622,12 @@ async function main() {
       await fullSignIn(seeded[0]![1]!);
       return;
     }
+    // The first run warms the server up (V8 compiles the hot paths as they run) and is not counted:
+    // the figures are those of a server that has been answering for a while, as in a clinic.
+    await measure(seeded[0]!);
+    unexpected.clear();
     const runs: Figures[] = [];
-    for (const accounts of seeded) runs.push(await measure(accounts));
+    for (const accounts of seeded.slice(1)) runs.push(await measure(accounts));
     const m = (key: string) => median(runs.map((run) => run[key]!));
     const signInJs = await scriptBytes("/sign-in", null);
     const signUpJs = await scriptBytes("/sign-up", null);
@@ -591,7 +653,7 @@ async function main() {
       ["a wrong TOTP code in-process (checkCode, ±10-step clock search)", `${codeCheck.checkUs.toFixed(0)} µs; 21 plain HMAC-SHA1 codes: ${codeCheck.hmacUs.toFixed(0)} µs`],
       ["failed or unexpected answers", `${runs.reduce((sum, run) => sum + run.failures!, 0)} ${JSON.stringify(Object.fromEntries(unexpected))}`],
     ];
-    console.log(`\nSign-in benchmark: ${APP}, ${RUNS} run(s) of ${SECONDS} s per figure, medians\n`);
+    console.log(`\nSign-in benchmark: ${APP}, ${RUNS} run(s) of ${SECONDS} s per figure after one warm-up run, medians\n`);
     console.log("| measure | result |\n|---|---|");
     for (const [name, value] of rows) console.log(`| ${name} | ${value} |`);
     console.log(`\n${JSON.stringify({ app: APP, instances: INSTANCES, database: POSTGRES ? "postgres" : "sqlite", runs, medians: Object.fromEntries(Object.keys(runs[0]!).map((k) => [k, m(k)])), rssMb: rss, js: { signIn: signInJs, signUp: signUpJs, enroll: enrollJs } })}`);
