@@ -48,7 +48,9 @@ export function CodeForm({
     const code = String(new FormData(form).get("code") ?? "");
     startTransition(async () => {
       setMessage(null);
-      const result = await signIn("totp", { code, redirect: false }).catch(() => undefined);
+      // next-auth/react reads an error from the answer's URL, which is the callback URL on success:
+      // left to default, that is this page's, which carries `?error=` after a refusal without script.
+      const result = await signIn("totp", { code, redirect: false, callbackUrl: onSuccessPath }).catch(() => undefined);
       if (result?.ok && !result.error) {
         window.location.assign(onSuccessPath);
         return;

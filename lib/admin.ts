@@ -10,6 +10,7 @@ import { noticeFor } from "./messaging/notices";
 import { outboxCreate } from "./messaging/outbox";
 import { wakeDeliveryWorker } from "./messaging/worker";
 import type { EventType } from "./security-events";
+import { forgetRefusals } from "./refusal-memo.mjs";
 
 export const PAGE_SIZE = 25;
 
@@ -282,5 +283,7 @@ export async function unlockAccount(actor: Actor, targetId: string): Promise<Adm
     db.securityEvent.create({ data: { type: "account-unlocked" satisfies EventType, userId: target.id, ip: actor.ip } }),
     auditEntryCreate(actor, "account-unlocked", target),
   ]);
+  // This process stops answering the old lock at once; any other one within a second (lib/refusal-memo.mjs).
+  forgetRefusals();
   return { ok: true };
 }

@@ -29,6 +29,9 @@ async function isSessionLive(sid: string): Promise<boolean> {
   return session !== null && Date.now() - session.createdAt.getTime() <= SESSION_MAX_AGE_SECONDS * 1000;
 }
 
+/** Told when the code step refuses a challenge because its account is locked (lib/refusal-memo.mjs). */
+export type CodeStepObserver = { accountLocked(challengeToken: string, until: Date): void };
+
 /** Thrown from authorize(); NextAuth hands the message to the client, which renders it. */
 class CodeStepError extends Error {
   constructor(encodedMessage: string) {
@@ -42,14 +45,17 @@ class CodeStepError extends Error {
  * Enrollment ends here too: the first valid code for the pending secret both activates it
  * and signs the patient in.
  */
-async function authorizeCode(rawCode: unknown) {
+async function authorizeCode(rawCode: unknown, observer?: CodeStepObserver) {
   const token = await readChallengeCookie();
   const challenge = await findChallenge(token);
   if (!token || !challenge) throw new CodeStepError("challengeExpired" satisfies MessageKey);
 
   const ip = await getClientIp();
   const result = await passSecondFactor({ userId: challenge.userId, purpose: challenge.purpose, code: rawCode, ip, keyOwnerId: challenge.id });
-  if (!result.ok) throw new CodeStepError(result.message);
+  if (!result.ok) {
+    if (result.lockedUntil) observer?.accountLocked(token, result.lockedUntil);
+    throw new CodeStepError(result.message);
+  }
   if (!(await consumeChallenge(token))) throw new CodeStepError("challengeExpired" satisfies MessageKey);
   await clearChallengeCookie();
 
@@ -64,9 +70,9 @@ async function authorizeCode(rawCode: unknown) {
  * one of our messages (a database or decryption failure) is logged by name only and replaced by
  * a generic one before it can reach the browser.
  */
-async function authorizeSafely(rawCode: unknown) {
+async function authorizeSafely(rawCode: unknown, observer?: CodeStepObserver) {
   try {
-    return await authorizeCode(rawCode);
+    return await authorizeCode(rawCode, observer);
   } catch (error) {
     if (error instanceof CodeStepError) throw error;
     logError("auth", "code step failed:", error instanceof Error ? error.name : "unknown error");
@@ -83,7 +89,7 @@ async function startSession(userId: string, method: SignInMethod): Promise<strin
   return sid;
 }
 
-export function getAuthOptions(): NextAuthOptions {
+export function getAuthOptions(observer?: CodeStepObserver): NextAuthOptions {
   const config = getConfig();
   return {
     secret: config.authSecret,
@@ -97,7 +103,7 @@ export function getAuthOptions(): NextAuthOptions {
         id: "totp",
         name: "Authenticator code",
         credentials: { code: { label: "6-digit code", type: "text" } },
-        authorize: (credentials) => authorizeSafely(credentials?.code),
+        authorize: (credentials) => authorizeSafely(credentials?.code, observer),
       }),
     ],
     callbacks: {

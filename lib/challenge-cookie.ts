@@ -7,10 +7,11 @@ import { getClientIp } from "./client-ip";
 import { hashToken } from "./crypto";
 import { sendSignInCode } from "./factors/phone/phones";
 import { FACTORS, factorsOf, hasSignInFactor } from "./factors/registry";
+import { CHALLENGE_COOKIE, SECURE_CHALLENGE_COOKIE } from "./refusal-memo.mjs";
 
 /** `__Host-` pins the cookie to this exact host over https; plain http (local use) cannot carry it. */
 function cookieName(): string {
-  return getConfig().secureCookies ? "__Host-clinic.challenge" : "clinic.challenge";
+  return getConfig().secureCookies ? SECURE_CHALLENGE_COOKIE : CHALLENGE_COOKIE;
 }
 
 export async function setChallengeCookie(token: string, maxAge: number): Promise<void> {

@@ -3,7 +3,7 @@ import { confirmPhone, phoneSetupUnderway } from "./factors/phone/phones";
 import { checkSignInCode } from "./factors/registry";
 import { totpFailure } from "./factors/totp";
 import { encodeWait } from "./messages";
-import { checkLimits, consumeLimits, policies, resetLimit, type LimitResult } from "./rate-limit";
+import { checkLimits, consumeLimits, policies, resetLimit } from "./rate-limit";
 import { normalizeRecoveryCode, useRecoveryCode } from "./recovery-codes";
 import { recordEvent } from "./security-events";
 import type { SignInMethod } from "./sessions";
@@ -19,11 +19,12 @@ export type CodePurpose = "sign-in" | "step-up" | "enroll" | "new-phone" | "phon
 
 export type SecondFactorResult =
   | { ok: true; method: SignInMethod; remainingRecoveryCodes?: number }
-  | { ok: false; message: string };
+  /** `lockedUntil`: the account is locked, so every code gets this same answer until then. */
+  | { ok: false; message: string; lockedUntil?: Date };
 
 const phoneSetupFailures = { wrong: "phoneCodeWrong", used: "phoneCodeUsed", expired: "phoneCodeExpired" } as const;
 
-const lockedMessage = (refusal: Extract<LimitResult, { ok: false }>) => encodeWait("locked", refusal.retryAt);
+const locked = (until: Date): SecondFactorResult => ({ ok: false, message: encodeWait("locked", until), lockedUntil: until });
 
 /**
  * The one place a second factor is checked: a code from any factor the account holds (see
@@ -48,7 +49,7 @@ export async function passSecondFactor(input: {
     [limits.ipCode, ip],
     [limits.accountCode, userId],
   ]);
-  if (!early.ok) return { ok: false, message: early.gate === 0 ? encodeWait("tooManyAttempts", early.retryAt) : lockedMessage(early) };
+  if (!early.ok) return early.gate === 0 ? { ok: false, message: encodeWait("tooManyAttempts", early.retryAt) } : locked(early.retryAt);
 
   const enrolling = purpose === "enroll" || purpose === "new-phone" || purpose === "phone-number";
   // Keyfobs may show 7 or 8 digits; setup is for an authenticator app's 6.
@@ -60,7 +61,7 @@ export async function passSecondFactor(input: {
     [limits.accountCode, userId],
     [limits.ipCode, ip],
   ]);
-  if (!attempt.ok) return { ok: false, message: lockedMessage(attempt) };
+  if (!attempt.ok) return locked(attempt.retryAt);
   if (!fromAddress.ok) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.retryAt) };
 
   let success: SecondFactorResult | null = null;
@@ -99,7 +100,7 @@ export async function passSecondFactor(input: {
   await recordEvent("code-wrong", userId, ip, recovery ? "recovery code" : undefined);
   if (attempt.lockedUntil) {
     await recordEvent("lockout", userId, ip, `until ${attempt.lockedUntil.toISOString()}`);
-    return { ok: false, message: encodeWait("locked", attempt.lockedUntil) };
+    return locked(attempt.lockedUntil);
   }
   if (fromAddress.lockedUntil) return { ok: false, message: encodeWait("tooManyAttempts", fromAddress.lockedUntil) };
   return { ok: false, message: failure };

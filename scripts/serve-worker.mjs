@@ -1,10 +1,12 @@
 // One server process of scripts/serve.ts: Next.js's documented custom server, which checks each
 // request's shape and sets the security headers first (lib/request-guard.mjs), plus brotli for the
-// build's static files (scripts/precompress.mjs wrote a .br beside each one).
+// build's static files (scripts/precompress.mjs wrote a .br beside each one) and a locked
+// account's repeated code posts (lib/refusal-memo.mjs).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
+import { replayRefusal } from "../lib/refusal-memo.mjs";
 import { contentSecurityPolicy, refusalPage, refusePost, STRICT_TRANSPORT_SECURITY } from "../lib/request-guard.mjs";
 
 const { port, hostname, dev = false } = JSON.parse(process.env.SERVE_OPTIONS ?? "{}");
@@ -70,6 +72,6 @@ const app = next({ dev, dir: process.cwd(), hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
 createServer((req, res) => {
-  if (serveBrotli(req, res) || !guard(req, res)) return;
+  if (serveBrotli(req, res) || !guard(req, res) || replayRefusal(req, res)) return;
   void handle(req, res);
 }).listen(port, hostname);

@@ -27,18 +27,25 @@ describe("code guessing lockout", () => {
     const { userId, secret } = await enrolled();
     const wrong = wrongCode(secret);
     const messages: string[] = [];
+    const lockedUntil: (Date | undefined)[] = [];
     for (let i = 0; i < 10; i++) {
       const result = await passSecondFactor({ userId, purpose: "sign-in", code: wrong, ip: ip() });
       messages.push(result.ok ? "ok" : renderMessage(result.message).key);
+      lockedUntil.push(result.ok ? undefined : result.lockedUntil);
     }
     expect(messages.slice(0, 9).every((m) => m === "codeWrong")).toBe(true);
     expect(messages[9]).toBe("locked");
+    // Only a lock says how long every answer will be the same (the server replays it: lib/refusal-memo.mjs).
+    expect(lockedUntil.slice(0, 9)).toEqual(Array(9).fill(undefined));
+    expect(lockedUntil[9]!.getTime() - Date.now()).toBeGreaterThan(50_000);
+    expect(lockedUntil[9]!.getTime() - Date.now()).toBeLessThanOrEqual(60_000);
 
     // Now even the right code is refused until the pause ends, from any address.
     const right = await passSecondFactor({ userId, purpose: "sign-in", code: oathtoolCode(secret, Date.now() / 1000 + 30), ip: ip() });
     expect(right.ok).toBe(false);
     const rendered = renderMessage(!right.ok ? right.message : "");
     expect(rendered.key).toBe("locked");
+    expect(!right.ok && right.lockedUntil).toEqual(lockedUntil[9]);
     expect(rendered.text).toContain("try again in 1 minute");
   });
 

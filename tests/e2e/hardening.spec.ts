@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { PASSWORD, ageStepUps, codeAt, enrolledPatient, enterCode, readSetupKey, saveRecoveryCodes, signInWithPassword, signOut } from "./helpers";
+import { PASSWORD, ageStepUps, codeAt, enrolledPatient, enterCode, queryDb, readSetupKey, runAdminCli, saveRecoveryCodes, signInWithPassword, signOut } from "./helpers";
 
 test("a patient who lost their phone signs in with a recovery code, is told how many remain, and moves to a new phone", async ({ page }) => {
   const { email, secret, enrolledAt, recoveryCodes } = await enrolledPatient(page);
@@ -68,6 +68,49 @@ test("ten wrong codes pause sign-in and the patient is told when to try again", 
   // The right code is refused too while paused.
   await enterCode(page, codeAt(secret, Date.now() / 1000 + 30), "Sign in");
   await expect(status).toContainText("sign-in is paused");
+});
+
+test("once paused, every code post gets the pause as its answer, with or without script, and counts nothing; an unlock ends it", async ({ page }) => {
+  const { email, secret } = await enrolledPatient(page);
+  await signOut(page);
+  await signInWithPassword(page, email);
+  const near = Array.from({ length: 21 }, (_, i) => codeAt(secret, Date.now() / 1000 + (i - 10) * 30));
+  const wrong = ["000000", "111111", "222222", "333333"].find((c) => !near.includes(c))!;
+  const { csrfToken } = (await (await page.request.get("/api/auth/csrf")).json()) as { csrfToken: string };
+  const post = (code: string, json: boolean) =>
+    page.request.post("/api/auth/callback/totp", { form: { code, csrfToken, ...(json ? { json: "true" } : {}) }, maxRedirects: 0 });
+
+  let answer = "";
+  for (let i = 0; i < 10; i++) answer = ((await (await post(wrong, true)).json()) as { url: string }).url;
+  expect(new URL(answer).searchParams.get("error")).toBe("locked:1");
+  // Right or wrong code, as next-auth/react sends it or as the plain form does, whichever server
+  // process takes it: the same answer (most of them from the server's memory of the refusal).
+  for (let i = 0; i < 20; i++) {
+    const code = i % 2 ? wrong : codeAt(secret, Date.now() / 1000 + 30);
+    const asScript = await post(code, true);
+    expect(asScript.status()).toBe(200);
+    expect(await asScript.json()).toEqual({ url: answer });
+    const asForm = await post(code, false);
+    expect(asForm.status()).toBe(302);
+    expect(asForm.headers()["location"]).toBe(answer);
+  }
+  const lastRefusal = Date.now();
+  const events = queryDb<{ type: string; n: number }>(
+    `SELECT e.type, COUNT(*) AS n FROM "SecurityEvent" e JOIN "User" u ON u.id = e.userId WHERE u.email = ? AND e.type IN ('code-wrong', 'lockout') GROUP BY e.type ORDER BY e.type`,
+    email,
+  );
+  expect(events).toEqual([{ type: "code-wrong", n: 10 }, { type: "lockout", n: 1 }]);
+
+  // The plain form's redirect lands on the code step, which says why.
+  await page.goto(answer);
+  await expect(page.getByRole("status").filter({ hasText: /\S/ })).toContainText("sign-in is paused");
+
+  // Unlocked by the clinic from the console (another process): a second after the last refusal at
+  // most, the right code works, also on this page whose address still says `?error=locked`.
+  expect(runAdminCli(["unlock", "--email", email]).code).toBe(0);
+  await page.waitForTimeout(Math.max(0, lastRefusal + 1000 - Date.now()));
+  await enterCode(page, codeAt(secret, Date.now() / 1000 + 30), "Sign in");
+  await expect(page).toHaveURL(/\/home$/);
 });
 
 test("changing the password needs the password and a code again, and signs out other devices", async ({ page, browser }) => {

@@ -1,5 +1,6 @@
 import NextAuth from "next-auth";
 import { getAuthOptions } from "@/lib/auth";
+import { rememberRefusal } from "@/lib/refusal-memo.mjs";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
 
@@ -24,7 +25,23 @@ function notFound() {
 async function handler(request: Request, context: Context) {
   const { nextauth } = await context.params;
   if (!ALLOWED[request.method]?.includes(nextauth.join("/"))) return notFound();
-  return NextAuth(request as never, context as never, getAuthOptions());
+  const locked: { token?: string; until?: Date } = {};
+  const response: Response = await NextAuth(request as never, context as never, getAuthOptions({ accountLocked: (token, until) => Object.assign(locked, { token, until }) }));
+  // The server answers this challenge's next posts itself while the lock lasts (lib/refusal-memo.mjs).
+  if (locked.token && locked.until) rememberRefusal(locked.token, await redirectOf(response), locked.until);
+  return response;
+}
+
+/** Where NextAuth sends the browser: a Location header, or the JSON next-auth/react asked for. */
+async function redirectOf(response: Response): Promise<string | null> {
+  const location = response.headers.get("location");
+  if (location) return location;
+  try {
+    const { url } = (await response.clone().json()) as { url?: unknown };
+    return typeof url === "string" ? url : null;
+  } catch {
+    return null;
+  }
 }
 
 export { handler as GET, handler as POST };
