@@ -10,12 +10,12 @@ import { FACTORS, factorsOf, hasSignInFactor } from "./factors/registry";
 import { CHALLENGE_COOKIE, SECURE_CHALLENGE_COOKIE } from "./refusal-memo.mjs";
 
 /** `__Host-` pins the cookie to this exact host over https; plain http (local use) cannot carry it. */
-function cookieName(): string {
+export function challengeCookieName(): string {
   return getConfig().secureCookies ? SECURE_CHALLENGE_COOKIE : CHALLENGE_COOKIE;
 }
 
 export async function setChallengeCookie(token: string, maxAge: number): Promise<void> {
-  (await cookies()).set(cookieName(), token, {
+  (await cookies()).set(challengeCookieName(), token, {
     httpOnly: true,
     sameSite: "lax",
     secure: getConfig().secureCookies,
@@ -25,11 +25,11 @@ export async function setChallengeCookie(token: string, maxAge: number): Promise
 }
 
 export async function readChallengeCookie(): Promise<string | undefined> {
-  return (await cookies()).get(cookieName())?.value;
+  return (await cookies()).get(challengeCookieName())?.value;
 }
 
 export async function clearChallengeCookie(): Promise<void> {
-  (await cookies()).delete({ name: cookieName(), path: "/", secure: getConfig().secureCookies, httpOnly: true, sameSite: "lax" });
+  (await cookies()).delete({ name: challengeCookieName(), path: "/", secure: getConfig().secureCookies, httpOnly: true, sameSite: "lax" });
 }
 
 /**

@@ -3,13 +3,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 /** The challenge cookie's names (lib/challenge-cookie.ts): `__Host-` pins it to the host over https. */
 export const CHALLENGE_COOKIE: string;
 export const SECURE_CHALLENGE_COOKIE: string;
-/** The app refused this challenge because its account is locked until `lockedUntil`; `answer` is NextAuth's redirect. */
-export function rememberRefusal(challengeToken: string | undefined, answer: string | null, lockedUntil: Date, now?: number): void;
-/** Every remembered refusal is dropped (an unlock in this process, tests). */
+/** The app refused the challenge in this cookie because its account is locked until `lockedUntil`; `answer` is NextAuth's redirect. */
+export function rememberRefusal(cookieName: string, challengeToken: string | undefined, answer: string | null, lockedUntil: Date, now?: number): void;
+/** Every remembered refusal is dropped (an unlock in this process). */
 export function forgetRefusals(): void;
-/** The remembered answer for one of these challenge tokens, or null. */
-export function recallRefusal(challengeTokens: Iterable<string>, now?: number): string | null;
-/** Values of the challenge cookie (under either name) in a Cookie header. */
-export function challengeTokensIn(cookieHeader: string | undefined): string[];
+/** The remembered answer for the one challenge cookie in this Cookie header, or null. */
+export function recallRefusal(cookieHeader: string | undefined, now?: number): string | null;
 /** Answers a code post for a remembered challenge; false leaves the request to Next.js. */
 export function replayRefusal(req: IncomingMessage, res: ServerResponse): boolean;

@@ -7,3 +7,5 @@ export function refusePost(method: string | undefined, pathname: string, headers
 /** The Content-Security-Policy for one answer, with a fresh nonce. */
 export function contentSecurityPolicy(dev: boolean): string;
 export const STRICT_TRANSPORT_SECURITY: string;
+/** Headers every answer carries, beside the CSP and HSTS. */
+export const SECURITY_HEADERS: Readonly<Record<string, string>>;

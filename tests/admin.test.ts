@@ -3,6 +3,7 @@ import { DEFAULT_RESET_MESSAGE, reasonSchema, resetEnrollment, resetMessageSchem
 import { listAudit, type Actor } from "@/lib/audit";
 import { dialect, getDb } from "@/lib/db";
 import { issueFirstRecoveryCodes } from "@/lib/recovery-codes";
+import { recallRefusal, rememberRefusal } from "@/lib/refusal-memo.mjs";
 import { passSecondFactor } from "@/lib/second-factor";
 import { createSession, findActiveSession } from "@/lib/sessions";
 import { confirmEnrollment, getOrCreatePendingEnrollment, verifyTotpForUser } from "@/lib/two-factor";
@@ -106,9 +107,13 @@ describe("admin unlock", () => {
     for (let i = 0; i < 10; i++) await passSecondFactor({ userId: user.id, purpose: "sign-in", code: "000000", ip: "192.0.2.7" });
     const [locked] = (await searchAccounts(user.email, null)).rows;
     expect(locked?.lockedUntil).toBeInstanceOf(Date);
+    // This process had answered the patient's challenge "paused" (lib/refusal-memo.mjs).
+    rememberRefusal("clinic.challenge", "the-patients-challenge", "http://portal.example/api/auth/error?error=locked%3A1", locked!.lockedUntil!);
+    expect(recallRefusal("clinic.challenge=the-patients-challenge")).not.toBeNull();
 
     expect(await unlockAccount(admin, user.id)).toEqual({ ok: true });
     expect((await searchAccounts(user.email, null)).rows[0]?.lockedUntil).toBeNull();
+    expect(recallRefusal("clinic.challenge=the-patients-challenge")).toBeNull();
     const ok = await passSecondFactor({ userId: user.id, purpose: "sign-in", code: oathtoolCode(secret, Date.now() / 1000 + 30), ip: "192.0.2.7" });
     expect(ok.ok).toBe(true);
     expect((await listAudit({ patient: user.email, action: "account-unlocked" }))[0]?.actorEmail).toBe(admin.email);

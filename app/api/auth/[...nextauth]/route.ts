@@ -1,5 +1,6 @@
 import NextAuth from "next-auth";
 import { getAuthOptions } from "@/lib/auth";
+import { challengeCookieName } from "@/lib/challenge-cookie";
 import { rememberRefusal } from "@/lib/refusal-memo.mjs";
 
 type Context = { params: Promise<{ nextauth: string[] }> };
@@ -28,7 +29,7 @@ async function handler(request: Request, context: Context) {
   const locked: { token?: string; until?: Date } = {};
   const response: Response = await NextAuth(request as never, context as never, getAuthOptions({ accountLocked: (token, until) => Object.assign(locked, { token, until }) }));
   // The server answers this challenge's next posts itself while the lock lasts (lib/refusal-memo.mjs).
-  if (locked.token && locked.until) rememberRefusal(locked.token, await redirectOf(response), locked.until);
+  if (locked.token && locked.until) rememberRefusal(challengeCookieName(), locked.token, await redirectOf(response), locked.until);
   return response;
 }
 
