@@ -1,14 +1,8 @@
 import { expect, test, type Page } from "@playwright/test";
-import { ageStepUps, codeAt, enrolledAdmin, enrolledPatient, enterCode, expectAccessible, readSetupKey, signInWithPassword, signOut, signUp, uniqueEmail } from "./helpers";
+import { ageStepUps, codeAt, enrolledAdmin, enrolledPatient, enterCode, expectAccessible, readSetupKey, signInWithPassword, signOut, signUp, uniqueEmail, wrongCode } from "./helpers";
 
 // Each test walks many pages and runs axe twice on each (light and dark): minutes, not seconds.
 test.describe.configure({ timeout: 240_000 });
-
-/** A wrong code that is none of the ones a clock a few minutes off would show. */
-function wrongCode(secret: string) {
-  const near = Array.from({ length: 21 }, (_, i) => codeAt(secret, Date.now() / 1000 + (i - 10) * 30));
-  return ["000000", "111111", "222222", "333333"].find((c) => !near.includes(c))!;
-}
 
 test("every patient page and state passes axe (WCAG 2.2 AA) in light and dark mode", async ({ page, browser }) => {
   await page.goto("/sign-up");

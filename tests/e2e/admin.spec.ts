@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Browser, type BrowserContext } from "@playwright/test";
-import { codeAt, enrolledAdmin, enrolledPatient, enterCode, queryDb, readSetupKey, saveRecoveryCodes, signInWithPassword, signOut, uniqueEmail } from "./helpers";
+import { codeAt, enrolledAdmin, enrolledPatient, enterCode, queryDb, readSetupKey, saveRecoveryCodes, signInWithPassword, signOut, uniqueEmail, wrongCode } from "./helpers";
 
 test("an admin lands on the dashboard, finds a patient, confirms a reset naming them; the patient sees only the message, the audit log keeps the note", async ({ page, browser }) => {
   const admin = await enrolledAdmin(page);
@@ -204,8 +204,7 @@ async function newLockedPatient(browser: Browser) {
   const patient = await enrolledPatient(p, uniqueEmail("target"));
   await signOut(p);
   await signInWithPassword(p, patient.email);
-  const near = Array.from({ length: 21 }, (_, i) => codeAt(patient.secret, Date.now() / 1000 + (i - 10) * 30));
-  const wrong = ["000000", "111111", "222222", "333333"].find((c) => !near.includes(c))!;
+  const wrong = wrongCode(patient.secret);
   for (let i = 0; i < 10; i++) {
     await enterCode(p, wrong, "Sign in");
     await expect(p.getByLabel("6-digit code")).toHaveValue("");

@@ -59,6 +59,12 @@ export function codeAt(secret: string, epochSeconds = Date.now() / 1000): string
   return execFileSync("oathtool", ["--totp", "-b", "-N", `@${Math.floor(epochSeconds)}`, secret], { encoding: "utf8" }).trim();
 }
 
+/** A 6-digit string that is not a code of `secret` anywhere near now (a clock up to 12 steps off either way). */
+export function wrongCode(secret: string): string {
+  const near = Array.from({ length: 25 }, (_, i) => codeAt(secret, Date.now() / 1000 + (i - 12) * 30));
+  return ["000000", "111111", "222222", "333333", "123456", "999999"].find((c) => !near.includes(c))!;
+}
+
 /** Decodes a PNG screenshot the way a phone's camera would, with zbar. */
 export function decodeQr(png: Buffer): string {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "qr-")), "qr.png");

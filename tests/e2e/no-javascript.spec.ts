@@ -12,17 +12,12 @@ import {
   signOut,
   signUp,
   uniqueEmail,
+  wrongCode,
 } from "./helpers";
 
 // A slow phone, a quick tap before the scripts load, or JavaScript turned off: every form is a
 // plain HTML form post and must work the same.
 test.use({ javaScriptEnabled: false });
-
-/** A 6-digit string that is not a code of `secret` anywhere near now. */
-function wrongCode(secret: string): string {
-  const near = Array.from({ length: 25 }, (_, i) => codeAt(secret, Date.now() / 1000 + (i - 12) * 30));
-  return ["000000", "123456", "999999", "424242"].find((c) => !near.includes(c))!;
-}
 
 test("a patient signs up, sets up, signs out and in, and changes settings with JavaScript off", async ({ page }) => {
   const email = uniqueEmail("nojs");
