@@ -36,7 +36,7 @@ export function CodeForm({
   /** Where the code comes from, when not from the authenticator app (a text message or call). */
   codeHint?: string;
 }) {
-  const initial = initialError ? renderMessage(initialError, { issuer }) : null;
+  const initial = initialError ? renderMessage(initialError) : null;
   const [message, setMessage] = useState<string | null>(initial?.text ?? null);
   const [expired, setExpired] = useState(initial?.key === "challengeExpired" || initial?.key === "notEnrolling");
   const [recovery, setRecovery] = useState(initialRecovery);
@@ -55,7 +55,7 @@ export function CodeForm({
         window.location.assign(onSuccessPath);
         return;
       }
-      const { key, text } = renderMessage(result?.error, { issuer });
+      const { key, text } = renderMessage(result?.error);
       setExpired(key === "challengeExpired" || key === "notEnrolling");
       setMessage(text);
       const input = form.querySelector<HTMLInputElement>("input[name=code]");

@@ -15,7 +15,7 @@ export const messages = {
   notEnrolling: "There's no authenticator setup in progress. Please sign in again.",
   keyReplaced: "This key was replaced by a new one. Scan the new QR code and enter the code it shows.",
   oldKeyCode:
-    "That code comes from an old key that no longer works. In your authenticator app, delete the old “{issuer}” entry, then use the newest one (on a setup page: scan the QR code shown here first).",
+    "That code comes from an old key that no longer works. Your authenticator app has two entries for this clinic now: use the one added last (on a setup page: scan the QR code shown here first), and delete the older one once the new one works.",
   setupExpired:
     "The time to finish setting up two-step sign-in for this account has run out. Please contact the clinic to open it again.",
   somethingWrong: "Something went wrong on our side. Please try again in a moment.",
@@ -85,7 +85,7 @@ export function minutesText(minutes: number): string {
  * URL), rendered with its placeholder filled. Unknown keys become the generic message. For
  * clockDrift the param is signed minutes: positive when the phone is ahead.
  */
-export function renderMessage(encoded: string | null | undefined, context: { issuer?: string } = {}): { key: MessageKey; text: string } {
+export function renderMessage(encoded: string | null | undefined): { key: MessageKey; text: string } {
   const [rawKey, param = ""] = (encoded ?? "").split(":", 2);
   const key: MessageKey = isMessageKey(rawKey) ? rawKey : "somethingWrong";
   const number = Number(param);

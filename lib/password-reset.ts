@@ -114,7 +114,7 @@ class TokenSpent extends Error {}
 
 /**
  * A new password from a reset link. All or nothing: the link is spent, the password replaced,
- * every session and half-finished sign-in ends, and the patient is told. The second factor is
+ * every other link, session and half-finished sign-in ends, and the patient is told. The second factor is
  * untouched, so the next sign-in still needs the authenticator app or a recovery code.
  */
 export async function resetPasswordWithToken(token: string, password: string, ip: string): Promise<ResetResult> {
@@ -129,6 +129,8 @@ export async function resetPasswordWithToken(token: string, password: string, ip
       const spent = await tx.accountToken.updateMany({ where: { ...spendAccountTokenWhere(token, owner.purpose, now), userId: owner.userId }, data: { usedAt: now } });
       if (spent.count !== 1) throw new TokenSpent();
       await tx.user.update({ where: { id: owner.userId }, data: { passwordHash } });
+      // Every other link mailed or printed before this one ends with the old password.
+      await tx.accountToken.deleteMany({ where: { userId: owner.userId, usedAt: null } });
       // A mailed link proves the mailbox as well as a sign-up confirmation does.
       if (owner.purpose === "password-reset") await tx.user.updateMany({ where: { id: owner.userId, emailConfirmedAt: null }, data: { emailConfirmedAt: now } });
       await tx.userSession.updateMany({ where: { userId: owner.userId, endedAt: null }, data: { endedAt: now, endReason: "password-reset" } });

@@ -18,9 +18,15 @@ type NewAccount = { email: string; password: string; name: string | null };
 /**
  * Sign-up without telling anyone whether the email has an account: the caller always answers
  * "check your email". A new address gets a 24-hour confirmation link; an address with a confirmed
- * account gets "someone tried to create an account" instead; an address that was signed up but
- * never confirmed gets a fresh link and the new password (only the mailbox's owner can use it).
- * The password is hashed on every path, so each costs the same.
+ * account gets "someone tried to create an account" instead.
+ *
+ * An address that was signed up but never confirmed keeps its password: a later sign-up must not
+ * set the password of a pending account, or whoever signs up second would learn the password the
+ * mailbox's owner confirms. Neither may an earlier sign-up's link stay live, or a first sign-up by
+ * someone else would be confirmed with that person's password. So the mailbox gets a single
+ * "choose your password" link instead (a password-reset link, which confirms the address), and
+ * every earlier confirmation link stops working. The password is hashed on every path, so each
+ * costs the same.
  */
 export async function requestSignUp(input: NewAccount): Promise<void> {
   const passwordHash = await hashPassword(input.password);
@@ -42,17 +48,19 @@ export async function requestSignUp(input: NewAccount): Promise<void> {
 
   // One commit on every path (an insert costs a disk sync, which a stopwatch could see).
   const nameFields = { name: input.name, nameSearch: input.name?.toLowerCase() ?? null };
-  const { token, row } = newAccountToken("confirm-email");
-  const rendered = templates.confirmEmail({ sender: sender(), name: input.name, link: portalLink(sender(), `/confirm-email?token=${token}`) });
+  const { token, row } = newAccountToken(existing ? "password-reset" : "confirm-email");
+  const rendered = existing
+    ? templates.signUpPending({ sender: sender(), link: portalLink(sender(), `/reset-password?token=${token}`) })
+    : templates.confirmEmail({ sender: sender(), link: portalLink(sender(), `/confirm-email?token=${token}`) });
   try {
     await db.$transaction(async (tx) => {
-      const user = existing
-        ? await tx.user.update({ where: { id: existing.id }, data: { passwordHash, ...nameFields }, select: { id: true } })
-        : await tx.user.create({ data: { email: input.email, passwordHash, role: "patient", ...nameFields }, select: { id: true } });
+      const user = existing ?? (await tx.user.create({ data: { email: input.email, passwordHash, role: "patient", ...nameFields }, select: { id: true } }));
       if (!mailAllowed) return;
-      await tx.accountToken.deleteMany({ where: { userId: user.id, purpose: "confirm-email", usedAt: null } });
+      await tx.accountToken.deleteMany({ where: { userId: user.id, purpose: { in: ["confirm-email", "password-reset"] }, usedAt: null } });
       await tx.accountToken.create({ data: { ...row, userId: user.id } });
-      await tx.outboxMessage.create({ data: outboxData({ userId: user.id, channel: "email", recipient: input.email, kind: "confirm-email", rendered }) });
+      await tx.outboxMessage.create({
+        data: outboxData({ userId: user.id, channel: "email", recipient: input.email, kind: existing ? "sign-up-pending" : "confirm-email", rendered }),
+      });
     });
   } catch (error) {
     // Two sign-ups for one new address at the same instant: the other one mails the link.
@@ -62,10 +70,10 @@ export async function requestSignUp(input: NewAccount): Promise<void> {
   wakeDeliveryWorker();
 }
 
-async function mailConfirmation(userId: string, email: string, name: string | null) {
+async function mailConfirmation(userId: string, email: string) {
   const issued = issueAccountToken(userId, "confirm-email");
   const link = portalLink(sender(), `/confirm-email?token=${issued.token}`);
-  const rendered = templates.confirmEmail({ sender: sender(), name, link });
+  const rendered = templates.confirmEmail({ sender: sender(), link });
   await getDb().$transaction([...issued.operations, outboxCreate({ userId, channel: "email", recipient: email, kind: "confirm-email", rendered })]);
   wakeDeliveryWorker();
 }
@@ -73,7 +81,7 @@ async function mailConfirmation(userId: string, email: string, name: string | nu
 /** A correct password for an account whose address was never confirmed: send a new link (within the same limit). */
 export async function resendConfirmation(account: AccountSummary): Promise<void> {
   if (!(await consumeLimit(signUpMailPolicy, account.email)).ok) return;
-  await mailConfirmation(account.id, account.email, account.name);
+  await mailConfirmation(account.id, account.email);
 }
 
 export async function isEmailConfirmed(userId: string): Promise<boolean> {
@@ -88,7 +96,10 @@ export async function confirmationLinkIsLive(token: unknown): Promise<boolean> {
 
 class TokenSpent extends Error {}
 
-/** Spends the link and marks the address confirmed; returns the account, which goes on to set up its authenticator. */
+/**
+ * Spends the link and marks the address confirmed; returns the account, which goes on to set up its
+ * authenticator. Null for a spent, expired or unknown link, and for an address already confirmed.
+ */
 export async function confirmEmail(token: string, ip: string): Promise<AccountSummary | null> {
   const owner = await peekAccountToken(token, ["confirm-email"]);
   if (!owner) return null;
@@ -97,9 +108,12 @@ export async function confirmEmail(token: string, ip: string): Promise<AccountSu
     return await getDb().$transaction(async (tx) => {
       const spent = await tx.accountToken.updateMany({ where: { ...spendAccountTokenWhere(token, "confirm-email", now), userId: owner.userId }, data: { usedAt: now } });
       if (spent.count !== 1) throw new TokenSpent();
-      const user = await tx.user.update({
+      // A link that outlived its purpose (the address was confirmed another way, say by a password
+      // reset) must not start a sign-in: that would skip the password.
+      const confirmed = await tx.user.updateMany({ where: { id: owner.userId, emailConfirmedAt: null }, data: { emailConfirmedAt: now } });
+      if (confirmed.count !== 1) throw new TokenSpent();
+      const user = await tx.user.findUniqueOrThrow({
         where: { id: owner.userId },
-        data: { emailConfirmedAt: now },
         select: { id: true, email: true, name: true, role: true, enrolledAt: true, setupDeadline: true },
       });
       await tx.securityEvent.create({ data: { type: "email-confirmed" satisfies EventType, userId: owner.userId, ip } });

@@ -115,9 +115,11 @@ export async function checkPassword(email: string, password: string): Promise<Pa
   return verifyCredentials(await findCredentials(email), password);
 }
 
-/** Replaces the password hash; the caller ends the account's other sessions. */
+/** Replaces the password hash and ends every unused link (reset, confirmation, setup sheet); the caller ends the account's other sessions. */
 export async function setPassword(userId: string, password: string): Promise<void> {
-  await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
+  const passwordHash = await hashPassword(password);
+  const db = getDb();
+  await db.$transaction([db.user.update({ where: { id: userId }, data: { passwordHash } }), db.accountToken.deleteMany({ where: { userId, usedAt: null } })]);
 }
 
 export async function getAccount(userId: string): Promise<AccountSummary | null> {

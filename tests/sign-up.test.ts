@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { checkPassword } from "@/lib/users";
+import { checkPassword, setPassword } from "@/lib/users";
 import { requestPasswordReset, resetPasswordWithToken } from "@/lib/password-reset";
 import { confirmEmail, confirmationLinkIsLive, isEmailConfirmed, requestSignUp } from "@/lib/sign-up";
 import { useTestInbox } from "./support/inbox";
@@ -43,16 +43,66 @@ describe("sign-up with a confirmed address", () => {
     expect(await getDb().user.findUniqueOrThrow({ where: { id: patient.id } })).toMatchObject({ name: null });
   });
 
-  it("gives an address that was never confirmed a fresh link that replaces the old one", async () => {
-    const email = uniqueEmail("again");
-    await requestSignUp({ email, password: "first try password", name: null });
-    const first = await tokenIn(email);
-    await requestSignUp({ email, password: "second try password", name: null });
-    const second = await tokenIn(email);
-    expect(second).not.toBe(first);
-    expect(await confirmEmail(first, "192.0.2.5")).toBeNull();
-    expect(await confirmEmail(second, "192.0.2.5")).not.toBeNull();
-    expect((await checkPassword(email, "second try password")).ok).toBe(true);
+  it("never lets a later sign-up set the password of a pending account, in either order", async () => {
+    // The owner signs up, then someone else signs up with the same address.
+    const email = uniqueEmail("pending");
+    await requestSignUp({ email, password: "the owner's password", name: "Owner" });
+    const ownersLink = await tokenIn(email);
+    await requestSignUp({ email, password: "someone else's password", name: "Call +1 555 0100" });
+    expect((await checkPassword(email, "someone else's password")).ok).toBe(false);
+    expect(await getDb().user.findUniqueOrThrow({ where: { email } })).toMatchObject({ name: "Owner", emailConfirmedAt: null });
+    // Every earlier confirmation link stops working: the first sign-up may have been someone else's.
+    expect(await confirmEmail(ownersLink, "192.0.2.5")).toBeNull();
+    const mail = (await inboxOf(email)).at(-1)!;
+    expect(mail.subject).toBe("Choose your password to finish creating your account");
+    expect(mail.text).not.toContain("555 0100");
+    const token = new URL(linkIn(mail, "http://127.0.0.1:3999/reset-password?token=")).searchParams.get("token")!;
+    // Only the mailbox's owner chooses the password that counts, and that confirms the address.
+    expect(await resetPasswordWithToken(token, "the owner's chosen password", "192.0.2.5")).toEqual({ ok: true });
+    expect((await checkPassword(email, "the owner's chosen password")).ok).toBe(true);
+    expect((await checkPassword(email, "someone else's password")).ok).toBe(false);
+    expect((await checkPassword(email, "the owner's password")).ok).toBe(false);
+    expect(await isEmailConfirmed((await getDb().user.findUniqueOrThrow({ where: { email } })).id)).toBe(true);
+  });
+
+  it("does not greet an unconfirmed address by the name typed at sign-up", async () => {
+    const email = uniqueEmail("greeting");
+    await requestSignUp({ email, password: "a patient password", name: "Your record is locked, call +1 555 0100" });
+    const mail = (await inboxOf(email)).at(-1)!;
+    expect(mail.subject).toBe("Confirm your email address");
+    expect(mail.text).not.toContain("555 0100");
+  });
+
+  it("refuses a confirmation link once the address is confirmed another way, and a reset ends every other link", async () => {
+    const email = uniqueEmail("stale");
+    await requestSignUp({ email, password: "a patient password", name: null });
+    const confirmLink = await tokenIn(email);
+    await requestPasswordReset(email, "192.0.2.8");
+    const reset = (await inboxOf(email)).find((m) => m.subject === "Reset your password")!;
+    const token = new URL(linkIn(reset, "http://127.0.0.1:3999/reset-password?token=")).searchParams.get("token")!;
+    expect(await resetPasswordWithToken(token, "a newer patient password", "192.0.2.8")).toEqual({ ok: true });
+    expect(await confirmationLinkIsLive(confirmLink)).toBe(false);
+    expect(await confirmEmail(confirmLink, "192.0.2.8")).toBeNull();
+    expect((await checkPassword(email, "a newer patient password")).ok).toBe(true);
+  });
+
+  it("ends unused reset links when the patient changes their password", async () => {
+    const patient = await newPatient("the old password");
+    await requestPasswordReset(patient.email, "192.0.2.10");
+    const reset = (await inboxOf(patient.email)).find((m) => m.subject === "Reset your password")!;
+    const token = new URL(linkIn(reset, "http://127.0.0.1:3999/reset-password?token=")).searchParams.get("token")!;
+    await setPassword(patient.id, "a password chosen at home");
+    expect(await resetPasswordWithToken(token, "a password from the mailbox", "192.0.2.10")).toEqual({ ok: false, reason: "invalid" });
+    expect((await checkPassword(patient.email, "a password chosen at home")).ok).toBe(true);
+  });
+
+  it("refuses a confirmation link for an address that is already confirmed", async () => {
+    const email = uniqueEmail("twice");
+    await requestSignUp({ email, password: "a patient password", name: null });
+    const link = await tokenIn(email);
+    const user = await getDb().user.findUniqueOrThrow({ where: { email } });
+    await getDb().user.update({ where: { id: user.id }, data: { emailConfirmedAt: new Date() } });
+    expect(await confirmEmail(link, "192.0.2.9")).toBeNull();
   });
 
   it("counts a used password-reset link as confirming the address", async () => {

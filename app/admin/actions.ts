@@ -5,7 +5,6 @@ import { echo, entry, type ActionState, formOf } from "@/lib/action-state";
 import { getAccountDetail, reasonSchema, resetEnrollment, resetMessageSchema, unlockAccount } from "@/lib/admin";
 import type { Actor } from "@/lib/audit";
 import { getClientIp } from "@/lib/client-ip";
-import { getConfig } from "@/lib/config";
 import { renderMessage } from "@/lib/messages";
 import { createSetupSheet, sendResetLinkForPatient, type SetupSheet } from "@/lib/password-reset";
 import { passSecondFactor } from "@/lib/second-factor";
@@ -45,7 +44,7 @@ export async function resetPatient(_prev: ActionState, formData: FormData): Prom
   if (target.role !== "patient") return { message: "Only patients' two-factor setup can be reset here." };
 
   const code = await passSecondFactor({ userId: actor.id!, purpose: "step-up", code: entry(formData, "code"), ip: actor.ip! });
-  if (!code.ok) return { fieldErrors: { code: renderMessage(code.message, { issuer: getConfig().issuer }).text }, values };
+  if (!code.ok) return { fieldErrors: { code: renderMessage(code.message).text }, values };
 
   const result = await resetEnrollment(actor, targetId, reason.data, message.data);
   if (!result.ok) return { message: result.message };

@@ -21,6 +21,7 @@ export type MessageKind =
   | "password-reset-link"
   | "confirm-email"
   | "sign-up-existing"
+  | "sign-up-pending"
   | "phone-code"
   | "phone-added"
   | "phone-changed"

@@ -146,11 +146,19 @@ export const templates = {
       "The link works once, for 30 minutes. You'll still need your authenticator app (or a recovery code) to sign in afterwards.",
       "If you didn't ask for this, ignore this email: your password stays the same.",
     ]),
-  confirmEmail: (c: { sender: Sender; name: string | null; link: string }) =>
-    layout(c.sender, "Confirm your email address", greet(c.name), [
+  // Mail to an address nobody has confirmed yet greets no one: the name was typed by whoever signed up.
+  confirmEmail: (c: { sender: Sender; link: string }) =>
+    layout(c.sender, "Confirm your email address", greet(null), [
       `Thanks for creating an account at ${c.sender.clinic}. Confirm that this is your email address to go on to setting up your authenticator app.`,
       { link: c.link, label: "Confirm my email address" },
       "The link works once, for 24 hours. If you didn't create an account, ignore this email: nothing happens without this link.",
+    ]),
+  signUpPending: (c: { sender: Sender; link: string }) =>
+    layout(c.sender, "Choose your password to finish creating your account", greet(null), [
+      `Someone (hopefully you) asked to create a ${c.sender.clinic} account with this email address, but an account for it was already waiting to be confirmed. For your safety, any earlier confirmation link no longer works and the password typed this time was not saved.`,
+      "To finish creating your account, choose your password with this link. Then sign in with it and set up your authenticator app.",
+      { link: c.link, label: "Choose my password" },
+      "The link works once, for 30 minutes. If you didn't ask for this, ignore this email: nothing happens without this link.",
     ]),
   signUpExisting: (c: { sender: Sender; name: string | null; at: Date }) =>
     layout(c.sender, "Someone tried to create an account with your address", greet(c.name), [

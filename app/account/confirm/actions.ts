@@ -3,7 +3,6 @@
 import { redirect } from "next/navigation";
 import { entry, type ActionState, formOf } from "@/lib/action-state";
 import { getClientIp } from "@/lib/client-ip";
-import { getConfig } from "@/lib/config";
 import { messages, renderMessage } from "@/lib/messages";
 import { checkPasswordBudget, passPasswordStep } from "@/lib/password-step";
 import { passSecondFactor } from "@/lib/second-factor";
@@ -33,7 +32,7 @@ export async function confirmItsYou(_prev: ActionState, formData: FormData): Pro
 
   // A code texted for this step-up is bound to this session; an app or recovery code needs no binding.
   const second = await passSecondFactor({ userId: account.id, purpose: "step-up", code: entry(formData, "code"), ip, keyOwnerId: stepUpChallenge(session.id) });
-  if (!second.ok) return { fieldErrors: { code: renderMessage(second.message, { issuer: getConfig().issuer }).text } };
+  if (!second.ok) return { fieldErrors: { code: renderMessage(second.message).text } };
 
   await markStepUp(session.id);
   redirect(next);

@@ -4,7 +4,6 @@ import { redirect } from "next/navigation";
 import { entry, type ActionState, formOf } from "@/lib/action-state";
 import { revokeChallengesOf } from "@/lib/challenge";
 import { getClientIp } from "@/lib/client-ip";
-import { getConfig } from "@/lib/config";
 import { renderMessage } from "@/lib/messages";
 import { passSecondFactor } from "@/lib/second-factor";
 import { recordEvent } from "@/lib/security-events";
@@ -27,7 +26,7 @@ export async function confirmNewPhone(_prev: ActionState, formData: FormData): P
     keyOwnerId: session.id,
     keepSessionId: session.id,
   });
-  if (!result.ok) return { fieldErrors: { code: renderMessage(result.message, { issuer: getConfig().issuer }).text } };
+  if (!result.ok) return { fieldErrors: { code: renderMessage(result.message).text } };
   // Other sessions ended in the same transaction as the key swap (lib/two-factor.ts).
   await revokeChallengesOf(account.id);
   await recordEvent("new-phone", account.id, ip);

@@ -5,7 +5,6 @@ import { echo, entry, formOf, type ActionState } from "@/lib/action-state";
 import { getAccountDetail, reasonSchema } from "@/lib/admin";
 import type { Actor } from "@/lib/audit";
 import { getClientIp } from "@/lib/client-ip";
-import { getConfig } from "@/lib/config";
 import { MAX_IMPORT_BYTES } from "@/lib/factors/hotp/import";
 import { assignToken, importTokens, releaseToken } from "@/lib/factors/hotp/tokens";
 import { renderMessage } from "@/lib/messages";
@@ -67,7 +66,7 @@ export async function assignTokenAction(_prev: ActionState, formData: FormData):
   if (target.role !== "patient") return { message: "Keyfobs are for patients only." };
 
   const code = await passSecondFactor({ userId: actor.id!, purpose: "step-up", code: entry(formData, "code"), ip: actor.ip! });
-  if (!code.ok) return { fieldErrors: { code: renderMessage(code.message, { issuer: getConfig().issuer }).text }, values };
+  if (!code.ok) return { fieldErrors: { code: renderMessage(code.message).text }, values };
 
   const result = await assignToken(actor, serial, target.email, reason.data);
   if (!result.ok) return { fieldErrors: { serial: result.message }, values };
