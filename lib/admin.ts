@@ -68,6 +68,8 @@ const DENSE_TERM_MATCHES = 10_000;
 /** Search words: lower-cased, split on spaces, each at most 64 characters, at most 8 of them. */
 export function searchTerms(query: string): string[] {
   return query
+    // No email or name holds a control character (sign-up refuses them), and NUL breaks both databases' text.
+    .replace(/\p{Cc}/gu, " ")
     .normalize("NFKC")
     .toLowerCase()
     .split(/\s+/)

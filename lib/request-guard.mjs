@@ -34,14 +34,26 @@ const header = (headers, name) => {
   return Array.isArray(value) ? value[0] : value;
 };
 
-/** Why a POST is refused before anything reads it, or null when it may go on. */
-export function refusePost(method, pathname, headers) {
+/** Why a request is refused before anything reads it, or null when it may go on. */
+export function refuseRequest(method, pathname, headers) {
+  // Next.js answers a path it cannot decode ("/admin/patients/%ff") with a 500.
+  try {
+    decodeURIComponent(pathname);
+  } catch {
+    return { status: 400, text: "That address is not one of this portal's pages." };
+  }
   if (method !== "POST") return null;
   const declared = header(headers, "content-length");
   // Browsers always declare the size of a form; a streamed body of unknown size is not a form.
   if (declared === undefined && header(headers, "transfer-encoding") !== undefined) return { status: 411, text: "Length required." };
   const max = pathname === "/admin/tokens" ? MAX_IMPORT_POST_BYTES : MAX_POST_BYTES;
   if (declared !== undefined && (!/^\d+$/.test(declared) || Number(declared) > max)) return { status: 413, text: "That form was too large to send. Please check what you typed and try again." };
+
+  // NextAuth's endpoints take only forms (its client and the plain code form post urlencoded);
+  // it answers any other body it cannot parse with a 500.
+  if (pathname.startsWith("/api/auth/") && !/^application\/x-www-form-urlencoded\s*(;|$)/i.test(header(headers, "content-type") ?? "")) {
+    return { status: 415, text: "Sign-in answers can only be sent from this portal's own pages. Please open the page again and send the form from there." };
+  }
 
   // Every form here posts to its own site (with or without JavaScript). Next.js checks server
   // actions too, but answers a foreign or "null" origin with a bare 500.

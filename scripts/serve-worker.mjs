@@ -7,7 +7,7 @@ import { createServer } from "node:http";
 import path from "node:path";
 import next from "next";
 import { replayRefusal } from "../lib/refusal-memo.mjs";
-import { contentSecurityPolicy, refusalPage, refusePost, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "../lib/request-guard.mjs";
+import { contentSecurityPolicy, refusalPage, refuseRequest, SECURITY_HEADERS, STRICT_TRANSPORT_SECURITY } from "../lib/request-guard.mjs";
 
 const { port, hostname, dev = false } = JSON.parse(process.env.SERVE_OPTIONS ?? "{}");
 const STATIC_PREFIX = "/_next/static/";
@@ -56,7 +56,7 @@ function serveBrotli(req, res) {
 /** Refuses a malformed or foreign POST with a page of its own; otherwise adds the security headers. */
 function guard(req, res) {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
-  const refusal = refusePost(req.method, (req.url ?? "/").split("?")[0], req.headers);
+  const refusal = refuseRequest(req.method, (req.url ?? "/").split("?")[0], req.headers);
   if (refusal) {
     res.writeHead(refusal.status, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store", Connection: "close" });
     res.end(refusalPage(refusal.text));

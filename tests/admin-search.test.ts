@@ -25,6 +25,8 @@ describe("admin search", () => {
     // Middle of an email, and the domain.
     expect(await emails(`b1984.${baker.tag}`)).toEqual([baker.email]);
     expect(await emails(`clinic-${walter.tag}.example`)).toEqual([walter.email]);
+    // A control character (a NUL from a hand-made URL) separates words like a space.
+    expect(await emails(`gray\u0000${walter.tag}`)).toEqual([walter.email]);
     // Every word must match.
     expect(await emails(`gray ${baker.tag}`)).toEqual([]);
   });
@@ -67,7 +69,7 @@ describe("admin search", () => {
   });
 
   it("treats quotes and FTS syntax in a query as plain text", async () => {
-    for (const q of ['"', 'a" OR "b', "NEAR(x y)", "*", "AND", "x".repeat(300), "-- ;"]) {
+    for (const q of ['"', 'a" OR "b', "NEAR(x y)", "*", "AND", "x".repeat(300), "-- ;", "ab\u0000", "\u0000", "abc\u0000def\u0007"]) {
       await expect(searchAccounts(q, null)).resolves.toHaveProperty("rows");
     }
   });

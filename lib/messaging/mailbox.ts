@@ -10,17 +10,25 @@ export type LocalMail = { id: string; recipient: string; subject: string; create
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
+/** localhost, 127.0.0.1 or [::1], with or without a port. */
+export function isLoopbackHost(host: string | null): boolean {
+  return host !== null && /^(localhost|127\.0\.0\.1|\[::1\])(:\d{1,5})?$/i.test(host);
+}
+
 /**
  * The local mailbox exists only where mail goes to `.outbox/` instead of a mail server (never on a
  * public portal, see lib/config-schema.ts), and only for a browser on this machine talking to the
- * portal directly: the messages hold working sign-up and reset links.
+ * portal directly: the messages hold working sign-up and reset links. The browser must also have
+ * asked for a loopback name: a page elsewhere that rebinds its own hostname to 127.0.0.1 (DNS
+ * rebinding) reaches this machine from the browser, but with its own name in Host.
  */
 export async function localMailboxAllowed(): Promise<boolean> {
   const config = getConfig();
   if (config.mail.transport.kind !== "folder" || config.trustProxyHops !== 0) return false;
   const name = peerHeaderName();
-  const peer = name ? (await headers()).get(name) : null;
-  return peer !== null && LOOPBACK.has(peer);
+  const requestHeaders = await headers();
+  const peer = name ? requestHeaders.get(name) : null;
+  return peer !== null && LOOPBACK.has(peer) && isLoopbackHost(requestHeaders.get("host"));
 }
 
 /** The newest messages written to `.outbox/`, with their text, for the local mailbox page. */

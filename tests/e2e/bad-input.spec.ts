@@ -109,6 +109,18 @@ test("malformed requests get a 4xx page with a sentence, never a server error", 
   expect(notASignUp.status()).toBe(200);
   expect(await notASignUp.text()).toContain("Enter your email address");
 
+  // NextAuth's endpoints with a body that is not a form, and paths that do not decode.
+  for (const path of ["/api/auth/callback/totp", "/api/auth/signout"]) {
+    const json = await page.request.post(path, { headers: { "content-type": "application/json" }, data: "[" });
+    expect(json.status(), path).toBe(415);
+    expect(await json.text()).toContain("Sign-in answers can only be sent from this portal's own pages");
+  }
+  for (const path of ["/admin/patients/%ff", "/api/voice/answer/%ff"]) {
+    const undecodable = await page.request.get(path, { maxRedirects: 0 });
+    expect(undecodable.status(), path).toBe(400);
+    expect(await undecodable.text()).toContain("That address is not one of this portal's pages");
+  }
+
   // A plain form post (no JavaScript) from somewhere that is not the portal.
   const foreign = await page.request.post("/sign-in", { headers: { origin: "null" }, multipart: { email: "a@example.test", password: "long enough password" } });
   expect(foreign.status()).toBe(403);

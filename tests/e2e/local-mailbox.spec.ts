@@ -22,6 +22,11 @@ test("without a mail server, a local portal writes .eml files, prints one line e
     written.push(line.slice(line.lastIndexOf(" ") + 1).trim());
     expect(line).not.toContain("token=");
 
+    // A page elsewhere whose hostname was rebound to 127.0.0.1 reaches the portal with its own name.
+    const rebound = await page.request.get(`${portal.base}/dev/mailbox`, { headers: { host: "rebinding.example.test:" + PORT } });
+    expect(rebound.status()).toBe(404);
+    expect(await rebound.text()).not.toContain(email);
+
     await page.goto(`${portal.base}/dev/mailbox`);
     const mail = page.getByRole("article").filter({ hasText: email });
     await expect(mail.getByRole("heading", { name: "Confirm your email address" })).toBeVisible();

@@ -108,3 +108,24 @@ test("sign-up answers \"check your email\" for new and taken addresses alike; an
   await confirmEmailFromMail(page, fresh);
   await expect(page).toHaveURL(/\/enroll$/);
 });
+
+test("signing up again before confirming saves no new password: the mailbox's owner chooses it from a link, then sets up the app", async ({ page }) => {
+  const email = uniqueEmail("pending");
+  await submitSignUp(page, email);
+  const first = await waitForMail(email, "Confirm your email address");
+  await submitSignUp(page, email, "someone else's password");
+  const choose = await waitForMail(email, "Choose your password to finish creating your account");
+
+  // The earlier link no longer works, and neither password typed at sign-up opens the account yet.
+  await page.goto(linkInMail(first, "/confirm-email"));
+  await expect(page.getByText("This confirmation link has expired or was already used.")).toBeVisible();
+  await signInWithPassword(page, email, "someone else's password");
+  await expect(page.getByRole("alert").or(page.getByRole("status")).first()).toContainText("don't match");
+
+  await page.goto(linkInMail(choose, "/reset-password"));
+  await page.getByLabel("New password").fill("the password I chose");
+  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=passwordResetDone$/);
+  await signInWithPassword(page, email, "the password I chose");
+  await expect(page).toHaveURL(/\/enroll$/);
+});
