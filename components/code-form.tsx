@@ -83,7 +83,8 @@ export function CodeForm({
           </>
         )}
       </div>
-      <CodeInput recovery={recovery} invalid={Boolean(message)} issuer={issuer} autoFocus={autoFocus} hint={codeHint} />
+      {/* A refusal without JavaScript reloads the page at its top: the field (and the reason above it) is brought into view. */}
+      <CodeInput recovery={recovery} invalid={Boolean(message)} issuer={issuer} autoFocus={autoFocus || Boolean(initial)} hint={codeHint} />
       <button type="submit" disabled={pending} aria-disabled={pending}>
         {pending ? "Checking…" : submitLabel}
       </button>

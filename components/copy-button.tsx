@@ -1,8 +1,11 @@
 "use client";
 
 import { useState } from "react";
+import { useHydrated } from "./use-hydrated";
 
+/** Shown only once the page runs script: without it the button could do nothing. */
 export function CopyButton({ text, label, onDone }: { text: string; label: string; onDone?: () => void }) {
+  const hydrated = useHydrated();
   const [status, setStatus] = useState("");
   async function copy() {
     try {
@@ -13,6 +16,7 @@ export function CopyButton({ text, label, onDone }: { text: string; label: strin
     }
     onDone?.();
   }
+  if (!hydrated) return null;
   return (
     <span className="actions">
       <button type="button" className="secondary" onClick={copy}>

@@ -1,8 +1,9 @@
 "use client";
 
 import Link from "next/link";
-import { useState, useSyncExternalStore } from "react";
+import { useState } from "react";
 import { CopyButton } from "./copy-button";
+import { useHydrated } from "./use-hydrated";
 
 type Props = {
   codes: string[];
@@ -16,13 +17,11 @@ type Props = {
   continueHref?: string;
 };
 
-const noSubscribe = () => () => {};
-
 /** A freshly issued set, with the three ways patients keep them: copy, download, print. */
 export function RecoveryCodeList({ codes, account, clinic, address, created, continueHref }: Props) {
   // Without JavaScript the codes can only be written down, so the button works from the start;
   // with it, the button waits until the codes were copied, downloaded or printed.
-  const hydrated = useSyncExternalStore(noSubscribe, () => true, () => false);
+  const hydrated = useHydrated();
   const [kept, setKept] = useState(false);
   const text = [
     `${clinic}: recovery codes`,
@@ -66,15 +65,21 @@ export function RecoveryCodeList({ codes, account, clinic, address, created, con
           <li key={code}>{code}</li>
         ))}
       </ul>
-      <div className="actions mt">
-        <CopyButton text={text} label="Copy codes" onDone={() => setKept(true)} />
-        <button type="button" className="secondary" onClick={download}>
-          Download
-        </button>
-        <button type="button" className="secondary" onClick={print}>
-          Print
-        </button>
-      </div>
+      {hydrated ? (
+        <div className="actions mt">
+          <CopyButton text={text} label="Copy codes" onDone={() => setKept(true)} />
+          <button type="button" className="secondary" onClick={download}>
+            Download
+          </button>
+          <button type="button" className="secondary" onClick={print}>
+            Print
+          </button>
+        </div>
+      ) : (
+        <p className="mt" data-testid="keep-codes-by-hand">
+          Write these codes down, or print this page from your browser&apos;s menu, and keep them somewhere safe.
+        </p>
+      )}
       {continueHref && (
         <div className="mt no-print">
           {!hydrated || kept ? (

@@ -43,7 +43,7 @@ export const messages = {
   confirmEmailFirst: "Please confirm your email address first. We've sent you a new link: follow it to go on to setting up your authenticator app.",
   confirmLinkInvalid: "This confirmation link has expired or was already used. Sign in with your email and password to get a new one.",
   newPhoneDone: "Your authenticator app now works on your new phone. The old phone's codes no longer work.",
-  phoneInvalid: "Enter your phone number, like 07700 900123, or with the country code, like +44 7700 900123.",
+  phoneInvalid: "That doesn't look like a whole phone number. Check the digits, or type it with the country code, starting with +.",
   phoneCountryRefused: "We can only send codes to phone numbers in {countries}. Please use another number, or set up an authenticator app.",
   phoneNotPersonal: "That looks like a premium-rate, free or service number. Enter your own mobile or home phone number.",
   phoneCodesOff: "This clinic doesn't send codes by text message or phone call. Please set up an authenticator app.",

@@ -24,7 +24,8 @@ test("a patient signs up, sets up, signs out and in, and changes settings with J
   await signUp(page, email);
   await expect(page).toHaveURL(/\/enroll$/);
 
-  // Get a new key.
+  // Get a new key. (No "Copy key" button: it needs script.)
+  await expect(page.getByRole("button", { name: "Copy key" })).toHaveCount(0);
   const first = await readSetupKey(page);
   await page.getByRole("button", { name: "Get a new key" }).click();
   await expect(page).toHaveURL(/\/enroll\?new=1$/);
@@ -35,7 +36,13 @@ test("a patient signs up, sets up, signs out and in, and changes settings with J
   await enterCode(page, wrongCode(secret), "Finish setup");
   await expect(page).toHaveURL(/\/enroll\?error=codeWrong$/);
   await expect(page.getByRole("status").filter({ hasText: "That code didn't work" })).toBeVisible();
+  // The page reloads at its top; the field with the reason comes into view on its own.
+  await expect(page.getByLabel("6-digit code")).toBeFocused();
+  await expect(page.getByLabel("6-digit code")).toBeInViewport();
   await enterCode(page, codeAt(secret), "Finish setup");
+  // No button that needs script: the page says how to keep the codes without it.
+  await expect(page.getByTestId("keep-codes-by-hand")).toBeVisible();
+  for (const name of ["Copy codes", "Download", "Print"]) await expect(page.getByRole("button", { name })).toHaveCount(0);
   const recoveryCodes = await saveRecoveryCodes(page);
 
   await signOut(page);
@@ -44,6 +51,11 @@ test("a patient signs up, sets up, signs out and in, and changes settings with J
   await signInWithPassword(page, email);
   await expect(page).toHaveURL(/\/sign-in\/code$/);
   await page.getByRole("link", { name: "Lost your phone? Use a recovery code" }).click();
+  // A mistyped recovery code comes back to the recovery field, with the reason.
+  await page.getByLabel("Recovery code").fill("AAAA-BBBB-CCCC");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/sign-in\/code\?error=recoveryWrong$/);
+  await expect(page.getByRole("status").filter({ hasText: "That recovery code didn't work" })).toBeVisible();
   await page.getByLabel("Recovery code").fill(recoveryCodes[0]!);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(/\/home$/);

@@ -70,7 +70,8 @@ export default async function CodeStepPage({ searchParams }: Props) {
         onSuccessPath={firstUse ? "/account/recovery-codes" : "/"}
         csrfToken={await readCsrfToken()}
         initialError={typeof error === "string" ? error : undefined}
-        initialRecovery={recovery === "1"}
+        // A refused recovery code (posted without JavaScript) comes back to the recovery field, not the app's.
+        initialRecovery={recovery === "1" || (typeof error === "string" && renderMessage(error).key === "recoveryWrong")}
         recoverySwitch={{ recoveryHref: "/sign-in/code?recovery=1", appHref: "/sign-in/code" }}
         autoFocus
         codeHint={onlyPhone ? "The 6 digits from our text message or call. A code works once, for 5 minutes." : undefined}
