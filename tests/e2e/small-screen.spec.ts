@@ -36,6 +36,17 @@ test("at 320 px no patient page scrolls sideways", async ({ page }) => {
   for (const path of ["/home", "/account/activity", "/account/devices", "/account/recovery-codes", "/account/confirm", "/account/new-phone"]) {
     await expectFits(page, path);
   }
+  // Recent activity stacks each event: what, when and from where are all on screen, none scrolled away.
+  await page.goto("/account/activity");
+  const cells = page.locator("table.activity tbody tr").first().locator("td");
+  await expect(cells).toHaveCount(3);
+  for (const cell of await cells.all()) {
+    await expect(cell).toBeVisible();
+    const box = (await cell.boundingBox())!;
+    expect(box.x + box.width).toBeLessThanOrEqual(320);
+  }
+  const [what, when] = [(await cells.nth(0).boundingBox())!, (await cells.nth(1).boundingBox())!];
+  expect(when.y).toBeGreaterThanOrEqual(what.y + what.height - 1);
   await signOut(page);
   expect(await sidewaysScroll(page)).toBeLessThanOrEqual(0);
   await signInWithPassword(page, patient.email);

@@ -7,7 +7,6 @@ import { requireAccount } from "@/lib/session";
 
 export const metadata: Metadata = { title: "Recent activity" };
 
-
 export default async function ActivityPage() {
   const account = await requireAccount();
   const items = await listActivity(account.id);
@@ -15,11 +14,11 @@ export default async function ActivityPage() {
     <section className="card">
       <h1>Recent activity</h1>
       <p className="muted">
-        The last {items.length} security events on your account (times in {clinicTimeZone()} time). If something here
+        The last {items.length} security events on your account (times shown in {clinicTimeZone()}). If something here
         wasn&apos;t you, change your password and <ContactClinic />.
       </p>
-      <div className="table-scroll" role="region" aria-label="Recent activity" tabIndex={0}>
-      <table className="activity">
+      {/* On a phone each row stacks its cells, each with its column's name: no sideways scrolling. */}
+      <table className="activity stack">
         <thead>
           <tr>
             <th scope="col">What</th>
@@ -31,15 +30,14 @@ export default async function ActivityPage() {
           {items.map((item) => (
             <tr key={item.id}>
               <td>{item.label}</td>
-              <td>{clinicDateTime(item.at)}</td>
-              <td>
-                {item.device && <span className="device">{item.device}</span>} <span className="nowrap">{item.ip ?? "—"}</span>
+              <td data-label="When">{clinicDateTime(item.at)}</td>
+              <td data-label="From">
+                {item.device && <span className="device">{item.device}</span>} <span className="address">{item.ip ?? "—"}</span>
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      </div>
       <p className="mt">
         <Link href="/home">Back to your account</Link>
       </p>
