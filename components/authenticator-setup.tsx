@@ -46,7 +46,7 @@ export function AuthenticatorSetup({ uri, secret, account, issuer, qrDataUrl }: 
         </dd>
       </dl>
       <p className="hint">
-        Account: {account} · Issuer: {issuer}
+        If the app asks for a name, type: {issuer} ({account})
       </p>
       <CopyButton text={secret} label="Copy key" />
     </>

@@ -13,6 +13,7 @@ export function PhoneCodeButtons({
   voice,
   textLabel = "Send a new code by text",
   hidden = {},
+  sent = true,
 }: {
   action: (formData: FormData) => Promise<void>;
   cooldownSeconds: number;
@@ -20,6 +21,8 @@ export function PhoneCodeButtons({
   textLabel?: string;
   /** Fields each form carries along (such as where a step-up goes next). */
   hidden?: Record<string, string>;
+  /** Whether a code was already sent: "didn't get it?" only makes sense after one was. */
+  sent?: boolean;
 }) {
   const [left, setLeft] = useState(cooldownSeconds);
   const [counting, setCounting] = useState(false);
@@ -33,7 +36,7 @@ export function PhoneCodeButtons({
   return (
     <div className="actions mt">
       <p className="muted" role="status" aria-live="polite" data-testid="resend-cooldown">
-        {left > 0 ? `You can ask for another code in ${left} ${left === 1 ? "second" : "seconds"}.` : "Didn't get it? Ask for another code."}
+        {left > 0 ? `You can ask for another code in ${left} ${left === 1 ? "second" : "seconds"}.` : sent ? "Didn't get it? Ask for another code." : ""}
       </p>
       <form action={action}>
         {Object.entries(hidden).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}

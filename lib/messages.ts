@@ -9,7 +9,7 @@ export const messages = {
   nameInvalid: "Your name can't contain control characters or invisible formatting characters.",
   signInFailed: "That email and password don't match an account. Check them and try again.",
   codeFormat: "Enter the 6-digit code from your authenticator app.",
-  codeWrong: "That code didn't work. Check the time on your phone is set automatically, and try the newest code.",
+  codeWrong: "That code didn't work. Type the code your app shows now (it changes every 30 seconds). If that doesn't work either, check that your phone sets its time automatically.",
   codeUsed: "That code was already used. Wait for the next code in your app (it changes every 30 seconds) and enter it.",
   challengeExpired: "Your sign-in took too long. Please sign in again with your email and password.",
   notEnrolling: "There's no authenticator setup in progress. Please sign in again.",
@@ -65,7 +65,7 @@ export const messages = {
   phonePendingCancelled: "The new number was not saved. Nothing changed.",
   phoneSmsFailed: "We couldn't deliver the text. We can call you instead.",
   phoneSmsFailedNoCall: "We couldn't deliver the text. Try again in a few minutes, or use a recovery code.",
-  phoneSending: "We're still sending your code.",
+  phoneSending: "It can take a minute to arrive.",
 } as const;
 
 export type MessageKey = keyof typeof messages;

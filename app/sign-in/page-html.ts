@@ -21,7 +21,7 @@ export function signInMain(state: ActionState, notice?: string): Html {
   const errors = state.fieldErrors ?? {};
   const summary = state.message ?? Object.values(errors).filter(Boolean).join(" ");
   const firstWrong = errors.email ? "email" : errors.password ? "password" : null;
-  return html`<section class="card"><h1>Sign in</h1><p class="muted">Step 1 of 2: your email and password. Next you'll enter the code from your authenticator app.</p><form method="post" action="/sign-in" novalidate><div class="alert" role="status" aria-live="assertive" aria-atomic="true" tabindex="-1"${
+  return html`<section class="card"><h1>Sign in</h1><p class="muted">Step 1 of 2: your email and password. Next you'll enter the code from your authenticator app.</p><p>New here? <a href="/sign-up">Create an account</a></p><form method="post" action="/sign-in" novalidate><div class="alert" role="status" aria-live="assertive" aria-atomic="true" tabindex="-1"${
     summary && !firstWrong ? html` autofocus` : ""
   }>${summary}</div>${!summary && notice ? html`<p class="notice" role="status">${notice}</p>` : ""}${field({
     name: "email",
@@ -33,5 +33,5 @@ export function signInMain(state: ActionState, notice?: string): Html {
     value: state.values?.email,
     error: errors.email,
     focus: firstWrong === "email",
-  })}${field({ name: "password", label: "Password", type: "password", autocomplete: "current-password", maxlength: 128, error: errors.password, focus: firstWrong === "password" })}<button type="submit">Continue</button></form><p class="mt"><a href="/forgot-password">Forgot your password?</a></p><p class="muted mt">New here? <a href="/sign-up">Create an account</a></p></section>`;
+  })}${field({ name: "password", label: "Password", type: "password", autocomplete: "current-password", maxlength: 128, error: errors.password, focus: firstWrong === "password" })}<button type="submit">Continue</button></form><p class="mt"><a href="/forgot-password">Forgot your password?</a></p></section>`;
 }

@@ -1,20 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
-import { randomInt } from "node:crypto";
 import Database from "better-sqlite3";
 import { expect, test, type Page } from "@playwright/test";
 import { ageStepUps, codeAt, E2E_DATABASE_FILE, enrolledPatient, enterCode, expectAccessible, queryDb, signInWithPassword, signOut, waitForMail } from "./helpers";
+import { uniqueMobile } from "../support/mobile";
 
 // Many pages, axe twice on some: longer than the default.
 test.describe.configure({ timeout: 240_000 });
 
 async function fitsWidth(page: Page) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
-}
-
-function uniqueMobile() {
-  const prefix = String(7400 + randomInt(0, 90));
-  const rest = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  return { typed: `0${prefix} ${rest}`, e164: `+44${prefix}${rest}`, last: rest.slice(-2) };
 }
 
 /** The newest message of a kind to a number once delivered, as the phone would get it (SMS_PROVIDER=outbox writes .outbox/<id>.<channel>.txt). */
@@ -86,7 +80,7 @@ async function addBackupPhone(page: Page, email: string, recoveryCode: string, a
   await page.goto("/home");
   await page.getByRole("link", { name: "Add a phone for codes by text or call (backup)" }).click();
   await confirmWithRecoveryCode(page, recoveryCode);
-  await expect(page.getByText("An authenticator app is safer")).toContainText("NIST SP 800-63B");
+  await expect(page.getByText("An authenticator app is safer")).toContainText("can be intercepted or redirected");
   if (axe) await expectAccessible(page, "phone settings, no phone");
   const number = uniqueMobile();
   await page.getByLabel("Phone number").fill(number.typed);
@@ -112,6 +106,8 @@ test("an app patient adds a backup phone, signs in with the app or a texted code
   await expect(page.getByText(`the 6-digit code from your authenticator app, or one we send to your phone ending ${number.last}`)).toBeVisible();
   await expect(page.getByRole("button", { name: "Text me a code instead" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Call me instead" })).toBeVisible();
+  // Nothing was sent yet, so nothing asks whether it arrived.
+  await expect(page.getByText("Didn't get it?")).toHaveCount(0);
   expect(codesSentTo(number.e164)).toBe(1);
   await enterCode(page, codeAt(secret, patient.enrolledAt + 30), "Sign in");
   await expect(page.getByTestId("signed-in-email")).toHaveText(email);
@@ -122,6 +118,10 @@ test("an app patient adds a backup phone, signs in with the app or a texted code
   await signInWithPassword(page, email);
   await page.getByRole("button", { name: "Text me a code instead" }).click();
   await expect(page.getByTestId("phone-notice")).toContainText(`We've sent a code by text message to your phone ending ${number.last}`);
+  // The page now speaks of the text: the field's hint, and a button to send another.
+  await expect(page.getByText("The 6 digits from our text message or call")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Send a new code by text" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Text me a code instead" })).toHaveCount(0);
   await expectAccessible(page, "code step, text sent");
   await enterCode(page, await newestCode(number.e164, "sms"), "Sign in");
   await expect(page.getByTestId("signed-in-email")).toHaveText(email);

@@ -1,14 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
-import { randomInt } from "node:crypto";
 import Database from "better-sqlite3";
 import { expect, test, type Page } from "@playwright/test";
 import { E2E_DATABASE_FILE, enterCode, queryDb, saveRecoveryCodes, signInWithPassword, signOut, signUp, sqliteTime, uniqueEmail } from "./helpers";
-
-function uniqueMobile() {
-  const prefix = String(7400 + randomInt(0, 90));
-  const rest = String(randomInt(0, 1_000_000)).padStart(6, "0");
-  return { typed: `0${prefix} ${rest}`, e164: `+44${prefix}${rest}`, last: rest.slice(-2) };
-}
+import { uniqueMobile } from "../support/mobile";
 
 /** The newest text or call to a number, as the patient's phone would get it (SMS_PROVIDER=outbox writes it to .outbox/). */
 async function newestCode(e164: string, channel: "sms" | "voice"): Promise<string> {

@@ -44,8 +44,8 @@ export default async function PhoneSettingsPage({ searchParams }: Props) {
             : "Add a phone as a backup: when you can't use your authenticator app, we can text you a code" + (voice ? " or read it to you in a call." : ".")}
         </p>
         <p className="muted">
-          An authenticator app is safer: text messages and calls can be intercepted or redirected to another phone (the
-          NIST SP 800-63B guidelines call them &ldquo;restricted&rdquo;).{" "}
+          {/* NIST SP 800-63B calls text and voice codes "restricted" authenticators. */}
+          An authenticator app is safer: text messages and calls can be intercepted or redirected to another phone.{" "}
           {phone.hasOtherFactor ? (
             "Your usual way of signing in stays as it is; the phone is only used when you ask for a code."
           ) : (
@@ -65,7 +65,7 @@ export default async function PhoneSettingsPage({ searchParams }: Props) {
               {renderMessage(sent).text}
             </p>
           )}
-          <p className="muted">{phone.active ? `Until you enter it, codes still go to your phone ending ${phone.active.last}.` : "The phone counts only once its code comes back."}</p>
+          <p className="muted">{phone.active ? `Until you enter it, codes still go to your phone ending ${phone.active.last}.` : "We'll use this phone once you type the code we sent to it."}</p>
           <form action={confirmNumber} noValidate>
             <CodeInput issuer={config.issuer} hint="The 6 digits from our text message or call. A code works once, for 5 minutes." />
             <div className="actions">

@@ -74,14 +74,21 @@ export default async function CodeStepPage({ searchParams }: Props) {
         initialRecovery={recovery === "1" || (typeof error === "string" && renderMessage(error).key === "recoveryWrong")}
         recoverySwitch={{ recoveryHref: "/sign-in/code?recovery=1", appHref: "/sign-in/code" }}
         autoFocus
-        codeHint={onlyPhone ? "The 6 digits from our text message or call. A code works once, for 5 minutes." : undefined}
+        codeHint={
+          onlyPhone
+            ? "The 6 digits from our text message or call. A code works once, for 5 minutes."
+            : delivery
+              ? "The 6 digits from our text message or call (they work once, for 5 minutes), or the code your app shows now."
+              : undefined
+        }
       />
       {phone && (
         <PhoneCodeButtons
           action={sendCode}
           cooldownSeconds={await cooldownLeft(challenge.id)}
           voice={voice}
-          textLabel={onlyPhone ? "Send a new code by text" : "Text me a code instead"}
+          textLabel={onlyPhone || delivery ? "Send a new code by text" : "Text me a code instead"}
+          sent={delivery !== null}
         />
       )}
       <p className="muted mt">Lost your phone and your recovery codes? <ContactClinic sentenceStart />: staff can reset your setup.</p>

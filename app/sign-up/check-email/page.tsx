@@ -12,7 +12,11 @@ export default function CheckEmailPage() {
       <p className="notice" role="status">
         {messages.checkEmail}
       </p>
-      <p className="muted">The link works once, for 24 hours. Keep this page open or come back to it from the email.</p>
+      <p className="muted">The link works once, for 24 hours. You can close this page.</p>
+      <p>
+        Nothing arrived after a few minutes? Look in your spam or junk folder. If you typed the wrong address,{" "}
+        <Link href="/sign-up">create your account again</Link> with the right one.
+      </p>
       <p className="mt">
         <Link href="/sign-in">Back to sign-in</Link>
       </p>
