@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { renderMessage } from "@/lib/messages";
 
 /**
  * The number a code goes to first, with "Text me a code" (and "Call me with a code" where calls
@@ -11,6 +12,7 @@ export function PhoneNumberForm({
   defaultRegion,
   voice,
   hintExtra,
+  problem,
 }: {
   action: (formData: FormData) => Promise<void>;
   label: string;
@@ -19,6 +21,8 @@ export function PhoneNumberForm({
   voice: boolean;
   /** Said after where numbers may come from, e.g. what happens to the number in use. */
   hintExtra?: ReactNode;
+  /** An encoded refusal of the number last sent: shown at the field, which takes the focus (and so comes into view). */
+  problem?: string;
 }) {
   return (
     <form action={action} noValidate>
@@ -27,7 +31,23 @@ export function PhoneNumberForm({
         <span id="field-phone-hint" className="hint">
           Numbers in {countries.join(", ")}. Without a country code we assume {defaultRegion}.{hintExtra ? <> {hintExtra}</> : null}
         </span>
-        <input id="field-phone" name="phone" type="tel" autoComplete="tel" inputMode="tel" maxLength={32} required aria-describedby="field-phone-hint" />
+        {problem && (
+          <span id="field-phone-error" className="field-error" role="alert" data-testid="phone-problem">
+            {renderMessage(problem).text}
+          </span>
+        )}
+        <input
+          id="field-phone"
+          name="phone"
+          type="tel"
+          autoComplete="tel"
+          inputMode="tel"
+          maxLength={32}
+          required
+          aria-invalid={problem ? true : undefined}
+          aria-describedby={problem ? "field-phone-hint field-phone-error" : "field-phone-hint"}
+          autoFocus={Boolean(problem)}
+        />
       </div>
       <div className="actions">
         <button type="submit" name="channel" value="sms">

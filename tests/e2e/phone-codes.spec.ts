@@ -115,3 +115,24 @@ test("wrong texted codes lock the account like wrong app codes", async ({ page }
   await expect(page.getByRole("status").filter({ hasText: "Too many wrong attempts" })).toBeVisible();
   await expect(page).toHaveURL(/\/sign-in\/code$/);
 });
+
+test("a refused number is explained at its field, which takes the focus; once a code is sent, typing it comes first", async ({ page }) => {
+  await signUp(page, uniqueEmail("phone-typo"));
+  await page.getByRole("link", { name: "No smartphone? Get codes by text message or a phone call." }).click();
+  await expect(page).toHaveURL(/\/enroll\/phone$/);
+  await page.getByLabel("Phone number").fill("07400 12");
+  await page.getByRole("button", { name: "Text me a code" }).click();
+  const field = page.getByLabel("Phone number");
+  await expect(page.getByTestId("phone-problem")).toContainText("That doesn't look like a whole phone number");
+  await expect(field).toBeFocused();
+  await expect(field).toHaveAttribute("aria-invalid", "true");
+  await expect(field).toHaveAccessibleDescription(/whole phone number/);
+
+  const number = uniqueMobile();
+  await field.fill(number.typed);
+  await page.getByRole("button", { name: "Text me a code" }).click();
+  await expect(page.getByTestId("phone-notice")).toContainText(`ending ${number.last}`);
+  const code = page.getByRole("heading", { name: `Enter the code we sent to your phone ending ${number.last}` });
+  const other = page.getByLabel("Use another phone number");
+  expect((await code.boundingBox())!.y).toBeLessThan((await other.boundingBox())!.y);
+});

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { CodeInput } from "@/components/code-input";
 import { PhoneCodeButtons } from "@/components/phone-code-buttons";
 import { PhoneNumberForm } from "@/components/phone-number-form";
+import { isNumberProblem } from "@/lib/factors/phone/numbers";
 import { getConfig } from "@/lib/config";
 import { cooldownLeft } from "@/lib/factors/phone/codes";
 import { numberChallenge, phoneSettingsOf } from "@/lib/factors/phone/settings";
@@ -33,7 +34,7 @@ export default async function PhoneSettingsPage({ searchParams }: Props) {
             {renderMessage(done).text}
           </p>
         )}
-        {problem && (
+        {problem && !isNumberProblem(problem) && (
           <p className="alert" role="alert" data-testid="phone-problem">
             {renderMessage(problem).text}
           </p>
@@ -91,6 +92,7 @@ export default async function PhoneSettingsPage({ searchParams }: Props) {
             defaultRegion={config.phone.defaultRegion}
             voice={voice}
             hintExtra={`We send a code to it first${phone.active ? "; your current number keeps working until you enter it" : ""}.`}
+            problem={isNumberProblem(problem) ? problem : undefined}
           />
         </section>
       )}

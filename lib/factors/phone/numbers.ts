@@ -5,6 +5,13 @@ import { encodeMessage } from "@/lib/messages";
 
 const PERSONAL = new Set(["MOBILE", "FIXED_LINE", "FIXED_LINE_OR_MOBILE", "PERSONAL_NUMBER"]);
 
+/** The refusals that are about the number typed: the phone-number form shows them at its field. */
+const NUMBER_PROBLEMS = new Set(["phoneInvalid", "phoneCountryRefused", "phoneNotPersonal", "phoneSameNumber"]);
+
+export function isNumberProblem(encoded: string | undefined): boolean {
+  return encoded !== undefined && NUMBER_PROBLEMS.has(encoded.split(":")[0]!);
+}
+
 export type ParsedPhone = { ok: true; e164: string; lineType: "mobile" | "fixed-line" | "unknown" } | { ok: false; message: string };
 
 /**
