@@ -18,13 +18,16 @@ export function hashPassword(password: string): Promise<string> {
 
 let dummyHash: Promise<string> | undefined;
 
+/** Stored for an account that has no password until its owner chooses one (lib/sign-up.ts): nothing matches it. */
+export const NO_PASSWORD = "";
+
 /**
- * Checks a password against a stored hash. With no hash (unknown email) it still runs one
- * full argon2 verification, so response time does not tell whether an account exists.
+ * Checks a password against a stored hash. With no hash (unknown email, or NO_PASSWORD) it still
+ * runs one full argon2 verification, so response time does not tell whether an account exists.
  */
 export async function verifyPassword(storedHash: string | null | undefined, password: string): Promise<boolean> {
   dummyHash ??= hashPassword("not-a-real-password-just-timing");
-  const target = storedHash ?? (await dummyHash);
+  const target = storedHash || (await dummyHash);
   try {
     const ok = await verify(target, password);
     return ok && Boolean(storedHash);

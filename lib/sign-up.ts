@@ -5,7 +5,7 @@ import { getDb } from "./db";
 import { outboxCreate, outboxData, sender } from "./messaging/outbox";
 import { portalLink, templates } from "./messaging/templates";
 import { wakeDeliveryWorker } from "./messaging/worker";
-import { hashPassword } from "./password";
+import { hashPassword, NO_PASSWORD } from "./password";
 import { consumeLimit, type Policy } from "./rate-limit";
 import type { EventType } from "./security-events";
 import type { AccountSummary } from "./users";
@@ -20,13 +20,13 @@ type NewAccount = { email: string; password: string; name: string | null };
  * "check your email". A new address gets a 24-hour confirmation link; an address with a confirmed
  * account gets "someone tried to create an account" instead.
  *
- * An address that was signed up but never confirmed keeps its password: a later sign-up must not
- * set the password of a pending account, or whoever signs up second would learn the password the
- * mailbox's owner confirms. Neither may an earlier sign-up's link stay live, or a first sign-up by
- * someone else would be confirmed with that person's password. So the mailbox gets a single
- * "choose your password" link instead (a password-reset link, which confirms the address), and
- * every earlier confirmation link stops working. The password is hashed on every path, so each
- * costs the same.
+ * An address that was signed up but never confirmed is contested: a later sign-up must not set
+ * the password of a pending account, or whoever signs up second would learn the password the
+ * mailbox's owner confirms; and the first sign-up may have been someone else's, whose password
+ * must not survive either (signing in with it would mail a fresh confirmation link). So the
+ * account is left with no password, every earlier link stops working, and the mailbox gets a
+ * single "choose your password" link (a password-reset link, which confirms the address). The
+ * password is hashed on every path, so each costs the same.
  */
 export async function requestSignUp(input: NewAccount): Promise<void> {
   const passwordHash = await hashPassword(input.password);
@@ -54,9 +54,11 @@ export async function requestSignUp(input: NewAccount): Promise<void> {
     : templates.confirmEmail({ sender: sender(), link: portalLink(sender(), `/confirm-email?token=${token}`) });
   try {
     await db.$transaction(async (tx) => {
-      const user = existing ?? (await tx.user.create({ data: { email: input.email, passwordHash, role: "patient", ...nameFields }, select: { id: true } }));
-      if (!mailAllowed) return;
+      const user = existing
+        ? await tx.user.update({ where: { id: existing.id }, data: { passwordHash: NO_PASSWORD }, select: { id: true } })
+        : await tx.user.create({ data: { email: input.email, passwordHash, role: "patient", ...nameFields }, select: { id: true } });
       await tx.accountToken.deleteMany({ where: { userId: user.id, purpose: { in: ["confirm-email", "password-reset"] }, usedAt: null } });
+      if (!mailAllowed) return;
       await tx.accountToken.create({ data: { ...row, userId: user.id } });
       await tx.outboxMessage.create({
         data: outboxData({ userId: user.id, channel: "email", recipient: input.email, kind: existing ? "sign-up-pending" : "confirm-email", rendered }),
