@@ -155,7 +155,7 @@ export const templates = {
     ]),
   signUpPending: (c: { sender: Sender; link: string }) =>
     layout(c.sender, "Choose your password to finish creating your account", greet(null), [
-      `Someone (hopefully you) asked to create a ${c.sender.clinic} account with this email address, but an account for it was already waiting to be confirmed. For your safety, any earlier confirmation link no longer works and the password typed this time was not saved.`,
+      `Someone (hopefully you) asked to create a ${c.sender.clinic} account with this email address, but an account for it was already waiting to be confirmed. For your safety, any earlier link no longer works, and the account has no password until you choose one: no password typed at sign-up counts.`,
       "To finish creating your account, choose your password with this link. Then sign in with it and set up your authenticator app.",
       { link: c.link, label: "Choose my password" },
       "The link works once, for 30 minutes. If you didn't ask for this, ignore this email: nothing happens without this link.",
