@@ -13,6 +13,7 @@ export function PhoneNumberForm({
   voice,
   hintExtra,
   problem,
+  typed,
 }: {
   action: (formData: FormData) => Promise<void>;
   label: string;
@@ -23,6 +24,8 @@ export function PhoneNumberForm({
   hintExtra?: ReactNode;
   /** An encoded refusal of the number last sent: shown at the field, which takes the focus (and so comes into view). */
   problem?: string;
+  /** What was typed when that refusal came, to correct rather than type again. */
+  typed?: string;
 }) {
   return (
     <form action={action} noValidate>
@@ -43,6 +46,7 @@ export function PhoneNumberForm({
           autoComplete="tel"
           inputMode="tel"
           maxLength={32}
+          defaultValue={typed}
           required
           aria-invalid={problem ? true : undefined}
           aria-describedby={problem ? "field-phone-hint field-phone-error" : "field-phone-hint"}

@@ -67,7 +67,7 @@ export async function currentChallenge() {
 }
 
 /**
- * Where to send someone whose challenge is not (or no longer) good: with the "took too long"
+ * Where to send someone whose challenge is not (or no longer) good: with the "sign-in has ended"
  * notice only if this browser really had a sign-in under way.
  */
 export async function signInAgainPath(): Promise<string> {

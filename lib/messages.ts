@@ -11,7 +11,7 @@ export const messages = {
   codeFormat: "Enter the 6-digit code from your authenticator app.",
   codeWrong: "That code didn't work. Type the code your app shows now (it changes every 30 seconds). If that doesn't work either, check that your phone sets its time automatically.",
   codeUsed: "That code was already used. Wait for the next code in your app (it changes every 30 seconds) and enter it.",
-  challengeExpired: "Your sign-in took too long. Please sign in again with your email and password.",
+  challengeExpired: "This sign-in has ended, because it took too long or your account was changed. Please sign in again with your email and password.",
   notEnrolling: "There's no authenticator setup in progress. Please sign in again.",
   keyReplaced: "This key was replaced by a new one. Scan the new QR code and enter the code it shows.",
   oldKeyCode:
@@ -37,6 +37,7 @@ export const messages = {
     "If an account uses that email address, we've sent it a link to choose a new password. The link works once, for 30 minutes. Check your spam folder if it doesn't arrive in a few minutes.",
   tooManyResetLinks: "We've already sent several links to this address. Check your inbox (and spam folder), or try again in {minutes}.",
   resetLinkInvalid: "This link has expired or was already used. You can ask for a new one below.",
+  passwordChosen: "Your password is set and your email address is confirmed. Sign in with your new password to finish setting up your account.",
   passwordResetDone: "Your password was changed and every device was signed out. Sign in with your new password and a code from your authenticator app.",
   checkEmail:
     "Check your email. We've sent a message to the address you gave: follow the link in it to go on. It can take a few minutes; check your spam folder too.",
@@ -74,10 +75,20 @@ export function isMessageKey(value: unknown): value is MessageKey {
   return typeof value === "string" && Object.hasOwn(messages, value);
 }
 
-/** "1 minute", "5 minutes": for the {minutes} placeholder. */
+/**
+ * No pause here lasts longer than a day (LOCKOUT_MINUTES allows up to 1440), so a wait read from a
+ * URL ("locked:525600") is never shown as longer than that.
+ */
+const LONGEST_WAIT_MINUTES = 24 * 60;
+
+const count = (n: number, unit: string) => `${n} ${unit}${n === 1 ? "" : "s"}`;
+
+/** "1 minute", "45 minutes", "1 hour 15 minutes", "4 hours": for the {minutes} placeholder. */
 export function minutesText(minutes: number): string {
-  const whole = Math.max(1, Math.ceil(minutes));
-  return `${whole} ${whole === 1 ? "minute" : "minutes"}`;
+  const whole = Math.min(LONGEST_WAIT_MINUTES, Math.max(1, Math.ceil(minutes)));
+  if (whole < 60) return count(whole, "minute");
+  const rest = whole % 60;
+  return rest === 0 ? count(whole / 60, "hour") : `${count(Math.floor(whole / 60), "hour")} ${count(rest, "minute")}`;
 }
 
 /**

@@ -7,7 +7,7 @@ import { noticeFor } from "./messaging/notices";
 import { outboxCreate, outboxData, sender } from "./messaging/outbox";
 import { portalLink, templates } from "./messaging/templates";
 import { wakeDeliveryWorker } from "./messaging/worker";
-import { hashPassword } from "./password";
+import { hashPassword, NO_PASSWORD } from "./password";
 import { checkLimit, consumeLimit, type Policy } from "./rate-limit";
 import type { EventType } from "./security-events";
 
@@ -79,9 +79,19 @@ async function mailResetLink(user: { id: string; email: string; name: string | n
 /** A mailed link or a printed setup sheet: both lead to the same "choose a new password" page. */
 const RESET_PURPOSES: TokenPurpose[] = ["password-reset", "setup-sheet"];
 
-/** For the reset page: is this link still good? (Looking does not spend it: mail scanners open links.) */
-export async function resetLinkIsLive(token: unknown): Promise<boolean> {
-  return (await peekAccountToken(token, RESET_PURPOSES)) !== null;
+/** A repeat sign-up leaves a pending account without a password until its mailbox chooses one (lib/sign-up.ts). */
+async function hasNoPassword(userId: string): Promise<boolean> {
+  const user = await getDb().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return user?.passwordHash === NO_PASSWORD;
+}
+
+/**
+ * For the reset page: null when the link is no longer good; otherwise whether it chooses the
+ * account's first password. Looking does not spend it: mail scanners open links.
+ */
+export async function resetLinkState(token: unknown): Promise<{ first: boolean } | null> {
+  const owner = await peekAccountToken(token, RESET_PURPOSES);
+  return owner ? { first: await hasNoPassword(owner.userId) } : null;
 }
 
 export type SetupSheet = { link: string; expiresAt: Date; email: string; name: string | null };
@@ -108,7 +118,8 @@ export async function createSetupSheet(actor: Actor, targetId: string, reason: s
   };
 }
 
-export type ResetResult = { ok: true } | { ok: false; reason: "invalid" };
+/** `first`: the account had no password yet (a repeat sign-up left it without one, lib/sign-up.ts). */
+export type ResetResult = { ok: true; first: boolean } | { ok: false; reason: "invalid" };
 
 class TokenSpent extends Error {}
 
@@ -122,8 +133,10 @@ export async function resetPasswordWithToken(token: string, password: string, ip
   if (!owner) return { ok: false, reason: "invalid" };
   const passwordHash = await hashPassword(password);
   const now = new Date();
-  const notice = await noticeFor("password-reset", owner.userId, ip, undefined, now);
   const db = getDb();
+  const first = await hasNoPassword(owner.userId);
+  // A first password chosen from the mailbox's own link changes nothing its owner must be warned of.
+  const notice = first ? null : await noticeFor("password-reset", owner.userId, ip, undefined, now);
   try {
     await db.$transaction(async (tx) => {
       const spent = await tx.accountToken.updateMany({ where: { ...spendAccountTokenWhere(token, owner.purpose, now), userId: owner.userId }, data: { usedAt: now } });
@@ -135,7 +148,7 @@ export async function resetPasswordWithToken(token: string, password: string, ip
       if (owner.purpose === "password-reset") await tx.user.updateMany({ where: { id: owner.userId, emailConfirmedAt: null }, data: { emailConfirmedAt: now } });
       await tx.userSession.updateMany({ where: { userId: owner.userId, endedAt: null }, data: { endedAt: now, endReason: "password-reset" } });
       await tx.authChallenge.deleteMany({ where: { userId: owner.userId } });
-      await tx.securityEvent.create({ data: { type: "password-reset" satisfies EventType, userId: owner.userId, ip } });
+      await tx.securityEvent.create({ data: { type: "password-reset" satisfies EventType, userId: owner.userId, ip, detail: first ? "first password" : null } });
       if (notice) await tx.outboxMessage.create({ data: outboxData(notice) });
     });
   } catch (error) {
@@ -143,5 +156,5 @@ export async function resetPasswordWithToken(token: string, password: string, ip
     throw error;
   }
   wakeDeliveryWorker();
-  return { ok: true };
+  return { ok: true, first };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isMessageKey, messages, renderMessage } from "@/lib/messages";
+import { isMessageKey, messages, minutesText, renderMessage } from "@/lib/messages";
 
 describe("messages a patient can see", () => {
   it("never show a template placeholder, with or without a value", () => {
@@ -14,5 +14,15 @@ describe("messages a patient can see", () => {
     expect(isMessageKey("__proto__")).toBe(false);
     expect(renderMessage("__proto__").text).toBe(messages.somethingWrong);
     expect(renderMessage(null).text).toBe(messages.somethingWrong);
+  });
+
+  it("say a wait in minutes, then hours, and never longer than a day whatever a URL claims", () => {
+    expect(minutesText(0.2)).toBe("1 minute");
+    expect(minutesText(14.1)).toBe("15 minutes");
+    expect(minutesText(60)).toBe("1 hour");
+    expect(minutesText(75)).toBe("1 hour 15 minutes");
+    expect(minutesText(240)).toBe("4 hours");
+    expect(renderMessage("locked:525600").text).toContain("try again in 24 hours.");
+    expect(renderMessage("tooManyAttempts:-5").text).toContain("1 minute");
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { renderMessage } from "@/lib/messages";
 import { passPasswordStep } from "@/lib/password-step";
-import { requestPasswordReset, resetLinkIsLive, resetPasswordWithToken } from "@/lib/password-reset";
+import { requestPasswordReset, resetLinkState, resetPasswordWithToken } from "@/lib/password-reset";
 import { createSession, findActiveSession } from "@/lib/sessions";
 import { confirmEnrollment, getOrCreatePendingEnrollment } from "@/lib/two-factor";
 import { oathtoolCode } from "./support/otp";
@@ -54,11 +54,11 @@ describe("forgot your password", () => {
     const laptop = await createSession({ userId: user.id, method: "totp", ip: null, userAgent: null });
     await requestPasswordReset(user.email, ip());
     const token = tokenOf(await resetLink(user.email));
-    expect(await resetLinkIsLive(token)).toBe(true);
+    expect(await resetLinkState(token)).toEqual({ first: false });
 
-    expect(await resetPasswordWithToken(token, NEW, "192.0.2.8")).toEqual({ ok: true });
+    expect(await resetPasswordWithToken(token, NEW, "192.0.2.8")).toEqual({ ok: true, first: false });
     expect(await resetPasswordWithToken(token, "another new password", "192.0.2.8")).toEqual({ ok: false, reason: "invalid" });
-    expect(await resetLinkIsLive(token)).toBe(false);
+    expect(await resetLinkState(token)).toBeNull();
     expect(await findActiveSession(laptop)).toBeNull();
 
     expect((await passPasswordStep(user.email, OLD, ip())).ok).toBe(false);
@@ -85,7 +85,7 @@ describe("forgot your password", () => {
     await requestPasswordReset(user.email, ip());
     const first = tokenOf(await resetLink(user.email));
     await requestPasswordReset(user.email, ip());
-    expect(await resetLinkIsLive(first)).toBe(false);
+    expect(await resetLinkState(first)).toBeNull();
     expect(await resetPasswordWithToken(first, NEW, ip())).toEqual({ ok: false, reason: "invalid" });
 
     const live = await getDb().accountToken.findFirstOrThrow({ where: { userId: user.id, usedAt: null } });

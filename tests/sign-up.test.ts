@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
 import { checkPassword, setPassword } from "@/lib/users";
-import { requestPasswordReset, resetPasswordWithToken } from "@/lib/password-reset";
+import { requestPasswordReset, resetLinkState, resetPasswordWithToken } from "@/lib/password-reset";
 import { confirmEmail, confirmationLinkIsLive, isEmailConfirmed, requestSignUp } from "@/lib/sign-up";
 import { useTestInbox } from "./support/inbox";
 import { linkIn } from "./support/smtp";
@@ -59,8 +59,11 @@ describe("sign-up with a confirmed address", () => {
     expect(mail.subject).toBe("Choose your password to finish creating your account");
     expect(mail.text).not.toContain("555 0100");
     const token = new URL(linkIn(mail, "http://127.0.0.1:3999/reset-password?token=")).searchParams.get("token")!;
+    expect(await resetLinkState(token)).toEqual({ first: true });
     // Only the mailbox's owner chooses the password that counts, and that confirms the address.
-    expect(await resetPasswordWithToken(token, "the owner's chosen password", "192.0.2.5")).toEqual({ ok: true });
+    expect(await resetPasswordWithToken(token, "the owner's chosen password", "192.0.2.5")).toEqual({ ok: true, first: true });
+    // Choosing a first password from the mailbox's own link is not news to warn the mailbox about.
+    expect((await inboxOf(email)).map((m) => m.subject)).not.toContain("Your password was reset");
     expect((await checkPassword(email, "the owner's chosen password")).ok).toBe(true);
     expect((await checkPassword(email, "someone else's password")).ok).toBe(false);
     expect((await checkPassword(email, "the owner's password")).ok).toBe(false);
@@ -82,7 +85,7 @@ describe("sign-up with a confirmed address", () => {
     await requestPasswordReset(email, "192.0.2.8");
     const reset = (await inboxOf(email)).find((m) => m.subject === "Reset your password")!;
     const token = new URL(linkIn(reset, "http://127.0.0.1:3999/reset-password?token=")).searchParams.get("token")!;
-    expect(await resetPasswordWithToken(token, "a newer patient password", "192.0.2.8")).toEqual({ ok: true });
+    expect(await resetPasswordWithToken(token, "a newer patient password", "192.0.2.8")).toEqual({ ok: true, first: false });
     expect(await confirmationLinkIsLive(confirmLink)).toBe(false);
     expect(await confirmEmail(confirmLink, "192.0.2.8")).toBeNull();
     expect((await checkPassword(email, "a newer patient password")).ok).toBe(true);
@@ -113,7 +116,7 @@ describe("sign-up with a confirmed address", () => {
     await requestPasswordReset(email, "192.0.2.7");
     const mail = (await inboxOf(email)).find((m) => m.subject === "Reset your password")!;
     const token = new URL(linkIn(mail, "http://127.0.0.1:3999/reset-password?token=")).searchParams.get("token")!;
-    expect(await resetPasswordWithToken(token, "a newer patient password", "192.0.2.7")).toEqual({ ok: true });
+    expect(await resetPasswordWithToken(token, "a newer patient password", "192.0.2.7")).toEqual({ ok: true, first: false });
     const user = await getDb().user.findUniqueOrThrow({ where: { email } });
     expect(await isEmailConfirmed(user.id)).toBe(true);
   });

@@ -32,7 +32,7 @@ describe("staff-assisted password reset", () => {
     const token = new URL(made.sheet.link).searchParams.get("token")!;
     expect(JSON.stringify(await getDb().accountToken.findMany({ where: { userId: patient.id } }))).not.toContain(token);
 
-    expect(await resetPasswordWithToken(token, "a password from the desk", "192.0.2.9")).toEqual({ ok: true });
+    expect(await resetPasswordWithToken(token, "a password from the desk", "192.0.2.9")).toEqual({ ok: true, first: false });
     expect(await resetPasswordWithToken(token, "and another one please", "192.0.2.9")).toEqual({ ok: false, reason: "invalid" });
     expect((await checkPassword(patient.email, "a password from the desk")).ok).toBe(true);
     expect((await listAudit({ patient: patient.email }))[0]).toMatchObject({ action: "setup-sheet-printed", reason: "No email access, ID checked" });

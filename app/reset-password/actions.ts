@@ -16,5 +16,5 @@ export async function setNewPassword(_prev: ActionState, formData: FormData): Pr
 
   const result = await resetPasswordWithToken(token, parsed.data, await getClientIp());
   if (!result.ok) return { message: messages.resetLinkInvalid };
-  redirect("/sign-in?notice=passwordResetDone");
+  redirect(`/sign-in?notice=${result.first ? "passwordChosen" : "passwordResetDone"}`);
 }

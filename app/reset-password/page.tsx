@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { messages } from "@/lib/messages";
-import { resetLinkIsLive } from "@/lib/password-reset";
+import { resetLinkState } from "@/lib/password-reset";
 import { ResetForm } from "./reset-form";
 
 export const metadata: Metadata = { title: "Choose a new password" };
@@ -11,15 +11,16 @@ type Props = { searchParams: Promise<{ token?: string | string[] }> };
 /** Opening the link only shows the form: mail scanners that fetch links must not spend it. */
 export default async function ResetPasswordPage({ searchParams }: Props) {
   const { token } = await searchParams;
-  const live = typeof token === "string" && (await resetLinkIsLive(token));
+  const link = typeof token === "string" ? await resetLinkState(token) : null;
   return (
     <section className="card">
-      <h1>Choose a new password</h1>
-      {live ? (
+      <h1>{link?.first ? "Choose your password" : "Choose a new password"}</h1>
+      {link && typeof token === "string" ? (
         <>
           <p className="muted">
-            Every device signed in to your account will be signed out. You&apos;ll still need your authenticator app (or a
-            recovery code) to sign in.
+            {link.first
+              ? "This is the password you'll sign in with. After signing in, you'll set up a way to receive sign-in codes."
+              : "Every device signed in to your account will be signed out. You'll still need your authenticator app (or a recovery code) to sign in."}
           </p>
           <ResetForm token={token} />
         </>

@@ -126,9 +126,11 @@ test("signing up again before confirming saves no new password: the mailbox's ow
   expect((await mailTo(email)).map((m) => m.subject)).toEqual(["Confirm your email address", "Choose your password to finish creating your account"]);
 
   await page.goto(linkInMail(choose, "/reset-password"));
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Choose your password");
   await page.getByLabel("New password").fill("the password I chose");
   await page.getByRole("button", { name: "Set new password" }).click();
-  await expect(page).toHaveURL(/\/sign-in\?notice=passwordResetDone$/);
+  await expect(page).toHaveURL(/\/sign-in\?notice=passwordChosen$/);
+  await expect(page.getByRole("status")).toContainText("Your password is set and your email address is confirmed.");
   await signInWithPassword(page, email, "the password I chose");
   await expect(page).toHaveURL(/\/enroll$/);
 });

@@ -126,3 +126,13 @@ test("an admin searches, resets a patient and filters the audit log with JavaScr
   await page.getByRole("button", { name: "Filter" }).click();
   await expect(page.getByRole("table")).toContainText(patient.email);
 });
+
+test("a refused phone number is explained at its field and stays there to correct", async ({ page }) => {
+  await signUp(page, uniqueEmail("nojs-phone"));
+  await page.getByRole("link", { name: "No smartphone? Get codes by text message or a phone call." }).click();
+  await page.getByLabel("Phone number").fill("07400 12");
+  await page.getByRole("button", { name: "Text me a code" }).click();
+  await expect(page.getByTestId("phone-problem")).toContainText("That doesn't look like a whole phone number");
+  await expect(page.getByLabel("Phone number")).toHaveValue("07400 12");
+  expect(page.url()).not.toContain("07400");
+});

@@ -155,9 +155,16 @@ test("an app patient adds a backup phone, signs in with the app or a texted code
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/account\/phone$/);
 
+  // The number in use is refused at the field, which keeps it to correct.
+  await page.getByLabel("New phone number").fill(number.typed);
+  await page.getByRole("button", { name: "Text me a code" }).click();
+  await expect(page.getByTestId("phone-problem")).toContainText("That's the number we already send codes to.");
+  await expect(page.getByLabel("New phone number")).toHaveValue(number.typed);
+
   const fresh = uniqueMobile();
   await page.getByLabel("New phone number").fill(fresh.typed);
   await page.getByRole("button", { name: "Text me a code" }).click();
+  await expect(page.getByLabel("New phone number")).toHaveValue("");
   await expect(page.getByText(`Until you enter it, codes still go to your phone ending ${number.last}.`)).toBeVisible();
   const wrong = (await newestCode(fresh.e164, "sms")) === "000000" ? "111111" : "000000";
   await enterCode(page, wrong, "Confirm this number");

@@ -116,7 +116,7 @@ test("wrong texted codes lock the account like wrong app codes", async ({ page }
   await expect(page).toHaveURL(/\/sign-in\/code$/);
 });
 
-test("a refused number is explained at its field, which takes the focus; once a code is sent, typing it comes first", async ({ page }) => {
+test("a refused number is explained at its field, which takes the focus and keeps what was typed; once a code is sent, typing it comes first", async ({ page }) => {
   await signUp(page, uniqueEmail("phone-typo"));
   await page.getByRole("link", { name: "No smartphone? Get codes by text message or a phone call." }).click();
   await expect(page).toHaveURL(/\/enroll\/phone$/);
@@ -127,6 +127,9 @@ test("a refused number is explained at its field, which takes the focus; once a 
   await expect(field).toBeFocused();
   await expect(field).toHaveAttribute("aria-invalid", "true");
   await expect(field).toHaveAccessibleDescription(/whole phone number/);
+  // What was typed stays, to correct rather than type again (it never goes into the URL).
+  await expect(field).toHaveValue("07400 12");
+  expect(page.url()).not.toContain("07400");
 
   const number = uniqueMobile();
   await field.fill(number.typed);
@@ -135,4 +138,5 @@ test("a refused number is explained at its field, which takes the focus; once a 
   const code = page.getByRole("heading", { name: `Enter the code we sent to your phone ending ${number.last}` });
   const other = page.getByLabel("Use another phone number");
   expect((await code.boundingBox())!.y).toBeLessThan((await other.boundingBox())!.y);
+  await expect(other).toHaveValue("");
 });

@@ -3,6 +3,7 @@
 import { redirect } from "next/navigation";
 import { formOf } from "@/lib/action-state";
 import { getClientIp } from "@/lib/client-ip";
+import { keepTypedNumber } from "@/lib/factors/phone/typed-number";
 import { cancelWaitingNumber, numberChallenge, phoneSettingsOf, removePhone, resendNumberCode, startPhoneNumber } from "@/lib/factors/phone/settings";
 import { passSecondFactor } from "@/lib/second-factor";
 import { requireStepUp } from "@/lib/step-up";
@@ -19,6 +20,7 @@ export async function startNumber(form: unknown): Promise<void> {
   const { account, session } = await requireStepUp("/account/phone");
   const data = formOf(form);
   const result = await startPhoneNumber({ userId: account.id, sessionId: session.id, number: data.get("phone"), channel: channelOf(data), ip: await getClientIp() });
+  await keepTypedNumber("/account/phone", result.ok ? null : result.message, data.get("phone"));
   back(result.ok ? "sent" : "problem", result.message);
 }
 

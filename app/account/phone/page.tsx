@@ -4,6 +4,7 @@ import { CodeInput } from "@/components/code-input";
 import { PhoneCodeButtons } from "@/components/phone-code-buttons";
 import { PhoneNumberForm } from "@/components/phone-number-form";
 import { isNumberProblem } from "@/lib/factors/phone/numbers";
+import { typedNumber } from "@/lib/factors/phone/typed-number";
 import { getConfig } from "@/lib/config";
 import { cooldownLeft } from "@/lib/factors/phone/codes";
 import { numberChallenge, phoneSettingsOf } from "@/lib/factors/phone/settings";
@@ -93,6 +94,7 @@ export default async function PhoneSettingsPage({ searchParams }: Props) {
             voice={voice}
             hintExtra={`We send a code to it first${phone.active ? "; your current number keeps working until you enter it" : ""}.`}
             problem={isNumberProblem(problem) ? problem : undefined}
+            typed={await typedNumber(problem)}
           />
         </section>
       )}

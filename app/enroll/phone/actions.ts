@@ -6,6 +6,7 @@ import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 import { getClientIp } from "@/lib/client-ip";
 import { phoneOf, startPhoneSetup } from "@/lib/factors/phone/phones";
 import { sendPhoneCode } from "@/lib/factors/phone/codes";
+import { keepTypedNumber } from "@/lib/factors/phone/typed-number";
 
 /**
  * Setup by phone: the typed number gets a code by text or call. The number never goes into a
@@ -17,6 +18,7 @@ export async function startSetup(form: unknown): Promise<void> {
   const data = formOf(form);
   const channel = data.get("channel") === "voice" ? "voice" : "sms";
   const result = await startPhoneSetup({ userId: challenge.userId, challengeId: challenge.id, number: data.get("phone"), channel, ip: await getClientIp() });
+  await keepTypedNumber("/enroll/phone", result.ok ? null : result.message, data.get("phone"));
   redirect(`/enroll/phone?${result.ok ? "sent" : "problem"}=${encodeURIComponent(result.message)}`);
 }
 

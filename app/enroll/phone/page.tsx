@@ -4,6 +4,7 @@ import { CodeForm } from "@/components/code-form";
 import { PhoneCodeButtons } from "@/components/phone-code-buttons";
 import { PhoneNumberForm } from "@/components/phone-number-form";
 import { isNumberProblem } from "@/lib/factors/phone/numbers";
+import { typedNumber } from "@/lib/factors/phone/typed-number";
 import { SignOutButton } from "@/components/sign-out-button";
 import { readCsrfToken } from "@/lib/auth-csrf";
 import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
@@ -51,6 +52,7 @@ export default async function PhoneSetupPage({ searchParams }: Props) {
       defaultRegion={config.phone.defaultRegion}
       voice={voice}
       problem={isNumberProblem(problem) ? problem : undefined}
+      typed={await typedNumber(problem)}
     />
   );
   const otherProblem = problem && !isNumberProblem(problem) && (
