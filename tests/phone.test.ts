@@ -102,6 +102,18 @@ describe("changing one's mind during setup", () => {
 });
 
 describe("signing in with a texted or called code", () => {
+  it("calls a landline, where calls are on, even when a text was asked for", async () => {
+    const user = await newPatient();
+    const local = String(Math.floor(Math.random() * 1000)).padStart(3, "0");
+    const e164 = `+442079460${local}`;
+    const setup = challenge();
+    expect(key(await startPhoneSetup({ userId: user.id, challengeId: setup, number: `020 7946 0${local}`, channel: "sms", ip: ip() }))).toBe("phoneCallPlaced");
+    const call = await lastPhoneMessage(e164);
+    expect(call.channel).toBe("voice");
+    expect(key(await passSecondFactor({ userId: user.id, purpose: "enroll", code: call.code, ip: ip(), keyOwnerId: setup }))).toBe("ok");
+    expect((await signInCode(user.id, e164, "sms")).channel).toBe("voice");
+  });
+
   it("accepts the code sent for this sign-in once, and refuses it for any other sign-in", async () => {
     const { user, number } = await phonePatient();
     const sent = await signInCode(user.id, number.e164);

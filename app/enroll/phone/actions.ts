@@ -29,7 +29,7 @@ export async function resendSetupCode(form: unknown): Promise<void> {
   const phone = await phoneOf(challenge.userId);
   if (!phone || phone.state !== "pending") redirect("/enroll/phone");
   const channel = formOf(form).get("channel") === "voice" ? "voice" : "sms";
-  const result = await sendPhoneCode({ userId: challenge.userId, challengeId: challenge.id, e164: phone.e164, channel, ip: await getClientIp() });
+  const result = await sendPhoneCode({ userId: challenge.userId, challengeId: challenge.id, e164: phone.e164, lineType: phone.lineType, channel, ip: await getClientIp() });
   redirect(`/enroll/phone?${result.ok ? "sent" : "problem"}=${encodeURIComponent(result.message)}`);
 }
 

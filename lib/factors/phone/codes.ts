@@ -64,14 +64,16 @@ export async function cooldownLeft(challengeId: string, now = new Date()): Promi
 }
 
 /**
- * Sends a fresh code for one challenge by text or call, through the outbox. A new code replaces
+ * Sends a fresh code for one challenge by text or call (a call for a known landline), through the outbox. A new code replaces
  * any unused one for the same challenge. Refused while the cooldown runs or any send budget
  * (account, number, address) is spent; the limits are counted only for a send that happens.
  */
-export async function sendPhoneCode(input: { userId: string; challengeId: string; e164: string; channel: PhoneChannel; ip: string }): Promise<SendResult> {
+export async function sendPhoneCode(input: { userId: string; challengeId: string; e164: string; lineType?: string; channel: PhoneChannel; ip: string }): Promise<SendResult> {
   const phone = getConfig().phone;
   if (phone.codes === "off") return { ok: false, message: "phoneCodesOff" };
-  if (input.channel === "voice" && phone.codes !== "sms+voice") return { ok: false, message: "phoneCallOff" };
+  // A landline cannot take a text: where calls are on, it is called, whichever button was pressed.
+  const channel: PhoneChannel = input.lineType === "fixed-line" && phone.codes === "sms+voice" ? "voice" : input.channel;
+  if (channel === "voice" && phone.codes !== "sms+voice") return { ok: false, message: "phoneCallOff" };
   const wait = await cooldownLeft(input.challengeId);
   if (wait > 0) return { ok: false, message: encodeMessage("phoneResendWait", wait) };
 
@@ -103,19 +105,19 @@ export async function sendPhoneCode(input: { userId: string; challengeId: string
         userId: input.userId,
         challengeId: input.challengeId,
         codeHash: hashPhoneCode(input.challengeId, code).toString("hex"),
-        channel: input.channel,
+        channel,
         expiresAt: new Date(now.getTime() + PHONE_CODE_TTL_MS),
         createdAt: now,
         outboxId,
       },
     }),
     db.outboxMessage.create({
-      data: { id: outboxId, ...outboxData({ userId: input.userId, channel: input.channel, recipient: input.e164, kind: "phone-code", rendered: render(input.channel, code) }) },
+      data: { id: outboxId, ...outboxData({ userId: input.userId, channel, recipient: input.e164, kind: "phone-code", rendered: render(channel, code) }) },
       select: { id: true },
     }),
   ]);
   wakeDeliveryWorker();
-  return { ok: true, message: encodeMessage(input.channel === "sms" ? "phoneCodeSent" : "phoneCallPlaced", lastDigits(input.e164)) };
+  return { ok: true, message: encodeMessage(channel === "sms" ? "phoneCodeSent" : "phoneCallPlaced", lastDigits(input.e164)) };
 }
 
 export type PhoneCodeResult = { ok: true } | { ok: false; reason: "wrong" | "used" | "expired" };

@@ -53,7 +53,7 @@ export async function startPhoneSetup(input: { userId: string; challengeId: stri
       update: { e164: parsed.e164, lineType: parsed.lineType, state: "pending", confirmedAt: null },
     });
   }
-  return sendPhoneCode({ userId: input.userId, challengeId: input.challengeId, e164: parsed.e164, channel: input.channel, ip: input.ip });
+  return sendPhoneCode({ userId: input.userId, challengeId: input.challengeId, e164: parsed.e164, lineType: parsed.lineType, channel: input.channel, ip: input.ip });
 }
 
 /** A pending phone with a code out for this setup: its code, not an app code, is what comes back. */
@@ -128,5 +128,5 @@ export function oldNumberNotice(userId: string, old: { e164: string; lineType: s
 export async function sendSignInCode(input: { userId: string; challengeId: string; channel: PhoneChannel; ip: string }): Promise<SendResult> {
   const phone = await signInPhoneOf(input.userId);
   if (!phone) return { ok: false, message: "phoneCodesOff" };
-  return sendPhoneCode({ ...input, e164: phone.e164 });
+  return sendPhoneCode({ ...input, e164: phone.e164, lineType: phone.lineType });
 }

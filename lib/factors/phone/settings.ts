@@ -58,15 +58,15 @@ export async function startPhoneNumber(input: { userId: string; sessionId: strin
   }
   // A code out for the number typed before must not confirm this one, even if the send below is refused.
   await db.phoneCode.deleteMany({ where: { userId: input.userId, challengeId, usedAt: null } });
-  return sendPhoneCode({ userId: input.userId, challengeId, e164: parsed.e164, channel: input.channel, ip: input.ip });
+  return sendPhoneCode({ userId: input.userId, challengeId, e164: parsed.e164, lineType: parsed.lineType, channel: input.channel, ip: input.ip });
 }
 
 /** "Send again" / "Call me instead" for the number waiting for its code. */
 export async function resendNumberCode(input: { userId: string; sessionId: string; channel: PhoneChannel; ip: string }): Promise<SendResult> {
-  const row = await getDb().phoneNumber.findUnique({ where: { userId: input.userId }, select: { e164: true, state: true, pendingE164: true } });
-  const waiting = row?.state === "pending" ? row.e164 : row?.pendingE164;
+  const row = await getDb().phoneNumber.findUnique({ where: { userId: input.userId }, select: { e164: true, lineType: true, state: true, pendingE164: true, pendingLineType: true } });
+  const waiting = row?.state === "pending" ? { e164: row.e164, lineType: row.lineType } : row?.pendingE164 ? { e164: row.pendingE164, lineType: row.pendingLineType ?? "unknown" } : null;
   if (!waiting) return { ok: false, message: "phoneNothingPending" };
-  return sendPhoneCode({ userId: input.userId, challengeId: numberChallenge(input.sessionId), e164: waiting, channel: input.channel, ip: input.ip });
+  return sendPhoneCode({ userId: input.userId, challengeId: numberChallenge(input.sessionId), ...waiting, channel: input.channel, ip: input.ip });
 }
 
 /** Forgets a number that never got confirmed; the active phone, if any, is untouched. */
@@ -109,5 +109,5 @@ export async function removePhone(userId: string, ip: string): Promise<RemoveRes
 export async function sendStepUpCode(input: { userId: string; sessionId: string; channel: PhoneChannel; ip: string }): Promise<SendResult> {
   const phone = await signInPhoneOf(input.userId);
   if (!phone) return { ok: false, message: "phoneCodesOff" };
-  return sendPhoneCode({ userId: input.userId, challengeId: stepUpChallenge(input.sessionId), e164: phone.e164, channel: input.channel, ip: input.ip });
+  return sendPhoneCode({ userId: input.userId, challengeId: stepUpChallenge(input.sessionId), e164: phone.e164, lineType: phone.lineType, channel: input.channel, ip: input.ip });
 }
