@@ -1,14 +1,17 @@
-import type { InputHTMLAttributes } from "react";
+import type { InputHTMLAttributes, ReactNode, Ref } from "react";
 
 type Props = InputHTMLAttributes<HTMLInputElement> & {
   name: string;
   label: string;
   hint?: string;
   error?: string;
+  ref?: Ref<HTMLInputElement>;
+  /** Shown below the field and its error, e.g. a "Show password" box. */
+  after?: ReactNode;
 };
 
 /** A labelled input whose hint and error are tied to it for screen readers. */
-export function TextField({ name, label, hint, error, id = `field-${name}`, className, ...input }: Props) {
+export function TextField({ name, label, hint, error, id = `field-${name}`, className, after, ...input }: Props) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   return (
@@ -32,6 +35,7 @@ export function TextField({ name, label, hint, error, id = `field-${name}`, clas
           {error}
         </span>
       )}
+      {after}
     </div>
   );
 }

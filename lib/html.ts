@@ -57,14 +57,18 @@ function styles(nonce: string | null): Html {
 
 /**
  * A whole page without React: the same document app/layout.tsx renders for a signed-out visitor
- * (head, site header, main), and no script at all. For the busiest signed-out page, /sign-in, a
- * React page costs 4-6 ms of server CPU and 114 kB of framework scripts before its own code.
+ * (head, site header, main), and no script file: at most one small inline script of the page's
+ * own (a constant, never built from input), run under the request's nonce. For the busiest
+ * signed-out page, /sign-in, a React page costs 4-6 ms of server CPU and 114 kB of framework
+ * scripts before its own code.
  */
-export function plainDocument({ title, main, nonce = null }: { title: string; main: Html; nonce?: string | null }): string {
+export function plainDocument({ title, main, nonce = null, script }: { title: string; main: Html; nonce?: string | null; script?: string }): string {
   const issuer = getConfig().issuer;
   return html`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${styles(
     nonce,
-  )}<meta name="color-scheme" content="light dark"><title>${title} · ${issuer}</title><meta name="description" content="${SITE_DESCRIPTION}"><meta name="referrer" content="same-origin"><link rel="icon" href="/icon.svg" sizes="any" type="image/svg+xml"></head><body><header class="site-header"><a href="/" class="site-name">${issuer}</a></header><main class="page">${main}</main></body></html>`.text;
+  )}<meta name="color-scheme" content="light dark"><title>${title} · ${issuer}</title><meta name="description" content="${SITE_DESCRIPTION}"><meta name="referrer" content="same-origin"><link rel="icon" href="/icon.svg" sizes="any" type="image/svg+xml"></head><body><header class="site-header"><a href="/" class="site-name">${issuer}</a></header><main class="page">${main}</main>${
+    script ? html`<script${nonce ? html` nonce="${nonce}"` : ""}>${new Html(script.replace(/<\//g, "<\\/"))}</script>` : ""
+  }</body></html>`.text;
 }
 
 /** An HTML answer; pages here depend on who asks, so none is stored by a cache. */

@@ -3,14 +3,33 @@ import type { ActionState } from "@/lib/action-state";
 import { html, type Html } from "@/lib/html";
 
 /** One labelled input, as components/text-field.tsx renders it; focus goes to the first wrong one. */
-function field(input: { name: string; label: string; type: string; autocomplete: string; maxlength: number; inputmode?: string; value?: string; error?: string; focus: boolean }): Html {
+function field(input: { name: string; label: string; type: string; autocomplete: string; maxlength: number; inputmode?: string; value?: string; error?: string; focus: boolean; after?: Html }): Html {
   const id = `field-${input.name}`;
   return html`<div class="field"><label for="${id}">${input.label}</label><input id="${id}" name="${input.name}" type="${input.type}" autocomplete="${input.autocomplete}"${
     input.inputmode ? html` inputmode="${input.inputmode}"` : ""
   } required maxlength="${input.maxlength}"${input.value ? html` value="${input.value}"` : ""}${
     input.error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ""
-  }${input.focus ? html` autofocus` : ""}>${input.error ? html`<span id="${id}-error" class="field-error">${input.error}</span>` : ""}</div>`;
+  }${input.focus ? html` autofocus` : ""}>${input.error ? html`<span id="${id}-error" class="field-error">${input.error}</span>` : ""}${input.after ?? ""}</div>`;
 }
+
+/** "Show password": only script can do it, so the box stays hidden until SHOW_PASSWORD_SCRIPT runs. */
+const SHOW_PASSWORD = html`<label class="show-password" hidden><input type="checkbox" id="show-password" aria-controls="field-password"> Show password</label>`;
+
+/**
+ * The page's only script, inline with the request's nonce (a few hundred bytes, no framework).
+ * The field is a password field again before the form is sent, so the browser never keeps the
+ * password among what was typed into text fields.
+ */
+export const SHOW_PASSWORD_SCRIPT = `(() => {
+  const box = document.getElementById("show-password");
+  const field = document.getElementById("field-password");
+  if (!box || !field) return;
+  const show = () => { field.type = box.checked ? "text" : "password"; };
+  box.closest("label").hidden = false;
+  box.addEventListener("change", show);
+  field.form.addEventListener("submit", () => { box.checked = false; show(); });
+  show();
+})();`;
 
 /**
  * The sign-in page: a plain form posting to /sign-in, the same markup the React forms render
@@ -33,5 +52,5 @@ export function signInMain(state: ActionState, notice?: string): Html {
     value: state.values?.email,
     error: errors.email,
     focus: firstWrong === "email",
-  })}${field({ name: "password", label: "Password", type: "password", autocomplete: "current-password", maxlength: 128, error: errors.password, focus: firstWrong === "password" })}<button type="submit">Continue</button></form><p class="mt"><a href="/forgot-password">Forgot your password?</a></p></section>`;
+  })}${field({ name: "password", label: "Password", type: "password", autocomplete: "current-password", maxlength: 128, error: errors.password, focus: firstWrong === "password", after: SHOW_PASSWORD })}<button type="submit">Continue</button></form><p class="mt"><a href="/forgot-password">Forgot your password?</a></p></section>`;
 }

@@ -5,7 +5,7 @@ import { getConfig } from "@/lib/config";
 import { htmlResponse, plainDocument } from "@/lib/html";
 import { isMessageKey, messages } from "@/lib/messages";
 import { getCurrentAccount } from "@/lib/session";
-import { signInMain } from "./page-html";
+import { SHOW_PASSWORD_SCRIPT, signInMain } from "./page-html";
 import { signInWithPassword } from "./password-step";
 
 /**
@@ -15,7 +15,7 @@ import { signInWithPassword } from "./password-step";
  */
 async function page(state: ActionState, notice?: string): Promise<Response> {
   const nonce = /'nonce-([^']+)'/.exec((await headers()).get("content-security-policy") ?? "")?.[1] ?? null;
-  return htmlResponse(plainDocument({ title: "Sign in", main: signInMain(state, notice), nonce }));
+  return htmlResponse(plainDocument({ title: "Sign in", main: signInMain(state, notice), nonce, script: SHOW_PASSWORD_SCRIPT }));
 }
 
 const seeOther = (path: string) => NextResponse.redirect(new URL(path, getConfig().appUrl), 303);

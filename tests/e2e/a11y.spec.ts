@@ -67,7 +67,7 @@ test("every patient page and state passes axe (WCAG 2.2 AA) in light and dark mo
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page.locator("[aria-invalid=true]").first()).toBeVisible();
   await expectAccessible(page, "confirm with errors");
-  await page.getByLabel("Password").fill("blue kettle on the hill");
+  await page.getByLabel("Password", { exact: true }).fill("blue kettle on the hill");
   await page.getByLabel("6-digit code").fill(codeAt(patient.secret, patient.enrolledAt + 30));
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/account\/password$/);

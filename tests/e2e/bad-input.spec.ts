@@ -8,7 +8,7 @@ test("sign-up explains each problem and keeps what was typed", async ({ page }) 
   await expect(page.locator(".field-error").filter({ hasText: "Use at least 8 characters for your password." })).toBeVisible();
 
   await page.getByLabel("Email address").fill("'; DROP TABLE \"User\"; --");
-  await page.getByLabel("Password").fill("short");
+  await page.getByLabel("Password", { exact: true }).fill("short");
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.locator(".field-error").filter({ hasText: "Enter your email address, like name@example.com." })).toBeVisible();
   await expect(page.getByLabel("Email address")).toHaveValue("'; DROP TABLE \"User\"; --");
@@ -32,7 +32,7 @@ test("oversized and odd input gets a message, never a server error", async ({ pa
   const huge = "x".repeat(10 * 1024 * 1024);
   await page.goto("/sign-up");
   await page.getByLabel("Email address").fill("big@example.test");
-  await page.getByLabel("Password").evaluate((el, value) => {
+  await page.getByLabel("Password", { exact: true }).evaluate((el, value) => {
     (el as HTMLInputElement).removeAttribute("maxlength");
     (el as HTMLInputElement).value = value;
   }, huge);
@@ -43,7 +43,7 @@ test("oversized and odd input gets a message, never a server error", async ({ pa
 
   await page.goto("/sign-in");
   await page.getByLabel("Email address").fill("😀@😀");
-  await page.getByLabel("Password").fill("x");
+  await page.getByLabel("Password", { exact: true }).fill("x");
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.locator(".field-error").filter({ hasText: "Enter your email address, like name@example.com." })).toBeVisible();
 

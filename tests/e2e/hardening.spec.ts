@@ -139,7 +139,7 @@ test("changing the password needs the password and a code again, and signs out o
   await page.getByLabel("Recovery code").fill(recoveryCodes[0]!);
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/account\/password$/);
-  await page.getByLabel("New password").fill("an entirely new passphrase");
+  await page.getByLabel("New password", { exact: true }).fill("an entirely new passphrase");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page).toHaveURL(/\/home\?notice=passwordChanged$/);
   await expect(page.getByText("Your password was changed")).toBeVisible();

@@ -77,7 +77,7 @@ export async function submitSignUp(page: Page, email: string, password = PASSWOR
   await page.goto("/sign-up");
   await page.getByLabel("Email address").fill(email);
   if (name) await page.getByLabel("Your name (optional)").fill(name);
-  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page).toHaveURL(/\/sign-up\/check-email$/);
 }
@@ -153,7 +153,7 @@ export async function enrolledPatient(page: Page, email = uniqueEmail()) {
 export async function signInWithPassword(page: Page, email: string, password = PASSWORD) {
   await page.goto("/sign-in");
   await page.getByLabel("Email address").fill(email);
-  await page.getByLabel("Password").fill(password);
+  await page.getByLabel("Password", { exact: true }).fill(password);
   await page.getByRole("button", { name: "Continue" }).click();
 }
 

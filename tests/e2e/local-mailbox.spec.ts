@@ -13,7 +13,7 @@ test("without a mail server, a local portal writes .eml files, prints one line e
     const email = uniqueEmail("local");
     await page.goto(`${portal.base}/sign-up`);
     await page.getByLabel("Email address").fill(email);
-    await page.getByLabel("Password").fill(PASSWORD);
+    await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await page.getByRole("button", { name: "Create account" }).click();
     await expect(page).toHaveURL(/\/sign-up\/check-email$/);
 

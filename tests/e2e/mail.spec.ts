@@ -23,7 +23,7 @@ test("forgot password: the same answer for any email, a link by mail, a new pass
 
   const mail = await waitForMail(email, "Reset your password");
   await page.goto(linkInMail(mail, "/reset-password"));
-  await page.getByLabel("New password").fill(NEW_PASSWORD);
+  await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page).toHaveURL(/\/sign-in\?notice=passwordResetDone$/);
 
@@ -59,10 +59,10 @@ test.describe("on a phone", () => {
 
     await page.goto(linkInMail(await waitForMail(email, "Reset your password"), "/reset-password"));
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-    await page.getByLabel("New password").fill("short");
+    await page.getByLabel("New password", { exact: true }).fill("short");
     await page.getByRole("button", { name: "Set new password" }).click();
     await expect(page.getByText("Use at least 8 characters")).toBeVisible();
-    await page.getByLabel("New password").fill(NEW_PASSWORD);
+    await page.getByLabel("New password", { exact: true }).fill(NEW_PASSWORD);
     await page.getByRole("button", { name: "Set new password" }).click();
     await expect(page).toHaveURL(/\/sign-in\?notice=passwordResetDone$/);
   });
@@ -127,7 +127,7 @@ test("signing up again before confirming saves no new password: the mailbox's ow
 
   await page.goto(linkInMail(choose, "/reset-password"));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Choose your password");
-  await page.getByLabel("New password").fill("the password I chose");
+  await page.getByLabel("New password", { exact: true }).fill("the password I chose");
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page).toHaveURL(/\/sign-in\?notice=passwordChosen$/);
   await expect(page.getByRole("status")).toContainText("Your password is set and your email address is confirmed.");

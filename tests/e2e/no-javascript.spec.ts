@@ -64,11 +64,11 @@ test("a patient signs up, sets up, signs out and in, and changes settings with J
   ageStepUps(email);
   await page.goto("/account/password");
   await expect(page).toHaveURL(/\/account\/confirm/);
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByLabel("6-digit code").fill(codeAt(secret, Date.now() / 1000 + 30));
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/account\/password$/);
-  await page.getByLabel("New password").fill("a brand new password");
+  await page.getByLabel("New password", { exact: true }).fill("a brand new password");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByText("Your password was changed")).toBeVisible();
 

@@ -34,7 +34,7 @@ test("a server killed with SIGKILL while sending delivers every message after a 
     for (const email of emails) {
       await page.goto(`${portal.base}/sign-up`);
       await page.getByLabel("Email address").fill(email);
-      await page.getByLabel("Password").fill(PASSWORD);
+      await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
       await page.getByRole("button", { name: "Create account" }).click();
       await expect(page).toHaveURL(/\/sign-up\/check-email$/);
     }

@@ -57,48 +57,48 @@ test("errors are announced, focus moves to the wrong field, and typed values sta
   ageStepUps(patient.email);
   await page.goto("/account/password");
   await expect(page).toHaveURL(/\/account\/confirm/);
-  await page.getByLabel("Password").fill("not my password");
+  await page.getByLabel("Password", { exact: true }).fill("not my password");
   await page.getByLabel("6-digit code").fill("123456");
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page.getByRole("status").filter({ hasText: "That password isn't right" })).toBeVisible();
-  await expect(page.getByLabel("Password")).toBeFocused();
-  await expect(page.getByLabel("Password")).toHaveValue("not my password");
+  await expect(page.getByLabel("Password", { exact: true })).toBeFocused();
+  await expect(page.getByLabel("Password", { exact: true })).toHaveValue("not my password");
   expect(await page.locator("#field-code-hint").innerText()).toContain("St. Mary: Test Clinic");
 
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByLabel("6-digit code").fill("12");
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page.getByRole("status").filter({ hasText: "6-digit code" })).toBeVisible();
   await expect(page.getByLabel("6-digit code")).toBeFocused();
   await expect(page.getByLabel("6-digit code")).toHaveValue("");
-  await expect(page.getByLabel("Password")).toHaveValue(PASSWORD);
+  await expect(page.getByLabel("Password", { exact: true })).toHaveValue(PASSWORD);
 
   await page.getByLabel("6-digit code").fill(codeAt(patient.secret, patient.enrolledAt + 30));
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/account\/password$/);
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
-  await page.getByLabel("New password").fill("short");
+  await page.getByLabel("New password", { exact: true }).fill("short");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByRole("status").filter({ hasText: "at least 8 characters" })).toBeVisible();
-  await expect(page.getByLabel("New password")).toBeFocused();
-  await expect(page.getByLabel("New password")).toHaveValue("short");
+  await expect(page.getByLabel("New password", { exact: true })).toBeFocused();
+  await expect(page.getByLabel("New password", { exact: true })).toHaveValue("short");
 
   // Sign-up keeps the password when only the email is wrong.
   await signOut(page);
   await page.goto("/sign-up");
   await page.getByLabel("Email address").fill("not-an-email");
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Enter your email address" })).toBeVisible();
   await expect(page.getByLabel("Email address")).toBeFocused();
-  await expect(page.getByLabel("Password")).toHaveValue(PASSWORD);
+  await expect(page.getByLabel("Password", { exact: true })).toHaveValue(PASSWORD);
 });
 
 test("an old sign-out notice goes away when a later attempt fails; the code step names the clinic's phone", async ({ page }) => {
   const patient = await enrolledPatient(page);
   await signOut(page);
   await page.getByLabel("Email address").fill(patient.email);
-  await page.getByLabel("Password").fill("wrong password here");
+  await page.getByLabel("Password", { exact: true }).fill("wrong password here");
   await page.getByRole("button", { name: "Continue" }).click();
   await expect(page.getByRole("status").filter({ hasText: "don't match an account" })).toBeVisible();
   await expect(page.getByText("You've signed out.")).toHaveCount(0);

@@ -68,7 +68,7 @@ function markFailed(outboxId: string) {
 async function confirmWithRecoveryCode(page: Page, recoveryCode: string) {
   await expect(page).toHaveURL(/\/account\/confirm\?next=%2Faccount%2Fphone/);
   await page.getByRole("link", { name: "Lost your phone? Use a recovery code" }).click();
-  await page.getByLabel("Password").fill("blue kettle on the hill");
+  await page.getByLabel("Password", { exact: true }).fill("blue kettle on the hill");
   await page.getByLabel("Recovery code").fill(recoveryCode);
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/account\/phone$/);
@@ -150,7 +150,7 @@ test("an app patient adds a backup phone, signs in with the app or a texted code
   await expect(page).toHaveURL(/\/account\/confirm\?next=%2Faccount%2Fphone/);
   await page.getByRole("button", { name: "Text me a code instead" }).click();
   await expect(page.getByTestId("phone-notice")).toContainText(`your phone ending ${number.last}`);
-  await page.getByLabel("Password").fill("blue kettle on the hill");
+  await page.getByLabel("Password", { exact: true }).fill("blue kettle on the hill");
   await page.getByLabel("6-digit code").fill(await newestCode(number.e164, "sms"));
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/account\/phone$/);
@@ -240,7 +240,7 @@ test.describe("without JavaScript on a 320 px screen", () => {
     await page.getByRole("button", { name: "Text me a code" }).click();
     await expect(page.getByTestId("phone-notice")).toContainText(`ending ${number.last}`);
     await fitsWidth(page);
-    await page.getByLabel("Password").fill("blue kettle on the hill");
+    await page.getByLabel("Password", { exact: true }).fill("blue kettle on the hill");
     await page.getByLabel("6-digit code").fill(await newestCode(number.e164, "sms"));
     await page.getByRole("button", { name: "Confirm" }).click();
     await expect(page).toHaveURL(/\/account\/phone$/);

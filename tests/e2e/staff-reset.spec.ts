@@ -44,7 +44,7 @@ test("an admin emails a reset link or prints a one-time sheet (step-up, reason, 
   const desk = await browser.newContext();
   const deskPage = await desk.newPage();
   await deskPage.goto(link);
-  await deskPage.getByLabel("New password").fill("chosen at the front desk");
+  await deskPage.getByLabel("New password", { exact: true }).fill("chosen at the front desk");
   await deskPage.getByRole("button", { name: "Set new password" }).click();
   await expect(deskPage).toHaveURL(/passwordResetDone/);
   // The sheet's link works once.
