@@ -8,7 +8,8 @@ import { useHydrated } from "./use-hydrated";
  * Choosing a password, at sign-up or when changing it: the same rules and the same advice. With
  * script, "Show password" lets a patient check what they typed on a small keyboard; it needs
  * script, so without it there is no such box. The field is a password field again before the
- * form is sent, so the browser never keeps the password among what was typed into text fields.
+ * form is sent or the page is left (a link, a reload, the back-forward cache), so the browser
+ * never keeps the password among what was typed into text fields, nor shows it on coming back.
  */
 export function NewPasswordField({ label = "Password", error }: { label?: string; error?: string }) {
   const hydrated = useHydrated();
@@ -22,7 +23,11 @@ export function NewPasswordField({ label = "Password", error }: { label?: string
       setShown(false);
     };
     form.addEventListener("submit", hide, { capture: true });
-    return () => form.removeEventListener("submit", hide, { capture: true });
+    window.addEventListener("pagehide", hide);
+    return () => {
+      form.removeEventListener("submit", hide, { capture: true });
+      window.removeEventListener("pagehide", hide);
+    };
   }, []);
   return (
     <TextField

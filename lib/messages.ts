@@ -1,3 +1,5 @@
+import { RESEND_COOLDOWN_SECONDS } from "./factors/phone/cooldown";
+
 /** Every sentence a patient can see about sign-up, sign-in and enrollment, in one place. */
 export const messages = {
   emailInvalid: "Enter your email address, like name@example.com.",
@@ -103,7 +105,7 @@ export function renderMessage(encoded: string | null | undefined): { key: Messag
   let text: string = messages[key];
   if (key === "locked" || key === "tooManyAttempts" || key === "tooManyResetLinks") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
   if (key === "phoneSendLimit") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
-  if (key === "phoneResendWait") text = text.replace("{seconds}", String(Number.isFinite(number) && number > 0 ? Math.ceil(number) : 30));
+  if (key === "phoneResendWait") text = text.replace("{seconds}", String(Number.isFinite(number) && number > 0 ? Math.min(RESEND_COOLDOWN_SECONDS, Math.ceil(number)) : RESEND_COOLDOWN_SECONDS));
   if (key === "phoneCodeSent" || key === "phoneCallPlaced") text = text.replace("{last}", /^\d{2}$/.test(param) ? param : "on file");
   if (key === "phoneCountryRefused") text = text.replace("{countries}", /^[A-Z]{2}(,[A-Z]{2})*$/.test(param) ? param.split(",").join(", ") : "the clinic's country");
   if (key === "clockDrift") {

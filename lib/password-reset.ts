@@ -79,10 +79,13 @@ async function mailResetLink(user: { id: string; email: string; name: string | n
 /** A mailed link or a printed setup sheet: both lead to the same "choose a new password" page. */
 const RESET_PURPOSES: TokenPurpose[] = ["password-reset", "setup-sheet"];
 
-/** A repeat sign-up leaves a pending account without a password until its mailbox chooses one (lib/sign-up.ts). */
-async function hasNoPassword(userId: string): Promise<boolean> {
-  const user = await getDb().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
-  return user?.passwordHash === NO_PASSWORD;
+/**
+ * A mailed link used on an account with no password yet: its mailbox's owner choosing the first
+ * one (a repeat sign-up leaves a pending account without one, lib/sign-up.ts). A printed setup
+ * sheet never counts: it does not prove the mailbox, so its use is announced there as a reset.
+ */
+function choosesFirstPassword(purpose: TokenPurpose, passwordHash: string | undefined): boolean {
+  return purpose === "password-reset" && passwordHash === NO_PASSWORD;
 }
 
 /**
@@ -91,7 +94,9 @@ async function hasNoPassword(userId: string): Promise<boolean> {
  */
 export async function resetLinkState(token: unknown): Promise<{ first: boolean } | null> {
   const owner = await peekAccountToken(token, RESET_PURPOSES);
-  return owner ? { first: await hasNoPassword(owner.userId) } : null;
+  if (!owner) return null;
+  const user = await getDb().user.findUnique({ where: { id: owner.userId }, select: { passwordHash: true } });
+  return { first: choosesFirstPassword(owner.purpose, user?.passwordHash) };
 }
 
 export type SetupSheet = { link: string; expiresAt: Date; email: string; name: string | null };
@@ -134,13 +139,14 @@ export async function resetPasswordWithToken(token: string, password: string, ip
   const passwordHash = await hashPassword(password);
   const now = new Date();
   const db = getDb();
-  const first = await hasNoPassword(owner.userId);
-  // A first password chosen from the mailbox's own link changes nothing its owner must be warned of.
-  const notice = first ? null : await noticeFor("password-reset", owner.userId, ip, undefined, now);
+  const notice = await noticeFor("password-reset", owner.userId, ip, undefined, now);
+  let first = false;
   try {
     await db.$transaction(async (tx) => {
       const spent = await tx.accountToken.updateMany({ where: { ...spendAccountTokenWhere(token, owner.purpose, now), userId: owner.userId }, data: { usedAt: now } });
       if (spent.count !== 1) throw new TokenSpent();
+      const before = await tx.user.findUnique({ where: { id: owner.userId }, select: { passwordHash: true } });
+      first = choosesFirstPassword(owner.purpose, before?.passwordHash);
       await tx.user.update({ where: { id: owner.userId }, data: { passwordHash } });
       // Every other link mailed or printed before this one ends with the old password.
       await tx.accountToken.deleteMany({ where: { userId: owner.userId, usedAt: null } });
@@ -149,7 +155,8 @@ export async function resetPasswordWithToken(token: string, password: string, ip
       await tx.userSession.updateMany({ where: { userId: owner.userId, endedAt: null }, data: { endedAt: now, endReason: "password-reset" } });
       await tx.authChallenge.deleteMany({ where: { userId: owner.userId } });
       await tx.securityEvent.create({ data: { type: "password-reset" satisfies EventType, userId: owner.userId, ip, detail: first ? "first password" : null } });
-      if (notice) await tx.outboxMessage.create({ data: outboxData(notice) });
+      // A first password chosen from the mailbox's own link changes nothing its owner must be warned of.
+      if (notice && !first) await tx.outboxMessage.create({ data: outboxData(notice) });
     });
   } catch (error) {
     if (error instanceof TokenSpent) return { ok: false, reason: "invalid" };

@@ -24,5 +24,7 @@ describe("messages a patient can see", () => {
     expect(minutesText(240)).toBe("4 hours");
     expect(renderMessage("locked:525600").text).toContain("try again in 24 hours.");
     expect(renderMessage("tooManyAttempts:-5").text).toContain("1 minute");
+    expect(renderMessage("phoneResendWait:99999999").text).toContain("in 30 seconds");
+    expect(renderMessage("phoneResendWait:12").text).toContain("in 12 seconds");
   });
 });

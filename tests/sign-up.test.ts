@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { getDb } from "@/lib/db";
-import { checkPassword, setPassword } from "@/lib/users";
-import { requestPasswordReset, resetLinkState, resetPasswordWithToken } from "@/lib/password-reset";
+import { checkPassword, createAdmin, setPassword } from "@/lib/users";
+import { createSetupSheet, requestPasswordReset, resetLinkState, resetPasswordWithToken } from "@/lib/password-reset";
 import { confirmEmail, confirmationLinkIsLive, isEmailConfirmed, requestSignUp } from "@/lib/sign-up";
 import { useTestInbox } from "./support/inbox";
 import { linkIn } from "./support/smtp";
@@ -68,6 +68,22 @@ describe("sign-up with a confirmed address", () => {
     expect((await checkPassword(email, "someone else's password")).ok).toBe(false);
     expect((await checkPassword(email, "the owner's password")).ok).toBe(false);
     expect(await isEmailConfirmed((await getDb().user.findUniqueOrThrow({ where: { email } })).id)).toBe(true);
+  });
+
+  it("announces a password set from a printed sheet on an account without one: a sheet does not prove the mailbox", async () => {
+    const email = uniqueEmail("sheet-first");
+    await requestSignUp({ email, password: "a first password", name: null });
+    await requestSignUp({ email, password: "a second password", name: null });
+    const user = await getDb().user.findUniqueOrThrow({ where: { email } });
+    const admin = await createAdmin({ email: uniqueEmail("desk"), password: "an admin password", name: null });
+    if (!admin.ok) throw new Error("admin");
+    const sheet = await createSetupSheet({ id: admin.user.id, email: admin.user.email, via: "web", ip: "192.0.2.50" }, user.id, "At the desk, ID checked");
+    if (!sheet.ok) throw new Error(sheet.message);
+    const token = new URL(sheet.sheet.link).searchParams.get("token")!;
+    expect(await resetLinkState(token)).toEqual({ first: false });
+    expect(await resetPasswordWithToken(token, "a password from the desk", "192.0.2.6")).toEqual({ ok: true, first: false });
+    expect((await inboxOf(email)).map((m) => m.subject)).toContain("Your password was reset");
+    expect(await isEmailConfirmed(user.id)).toBe(false);
   });
 
   it("does not greet an unconfirmed address by the name typed at sign-up", async () => {

@@ -9,7 +9,7 @@ import type { ActionState } from "@/lib/action-state";
 import { messages } from "@/lib/messages";
 import { setNewPassword } from "./actions";
 
-export function ResetForm({ token }: { token: string }) {
+export function ResetForm({ token, first }: { token: string; first: boolean }) {
   const [state, action] = useActionState<ActionState, FormData>(setNewPassword, {});
   return (
     <form action={action} noValidate>
@@ -20,8 +20,8 @@ export function ResetForm({ token }: { token: string }) {
         </p>
       )}
       <input type="hidden" name="token" value={token} />
-      <NewPasswordField label="New password" error={state.fieldErrors?.password} />
-      <SubmitButton pendingText="Saving…">Set new password</SubmitButton>
+      <NewPasswordField label={first ? "Password" : "New password"} error={state.fieldErrors?.password} />
+      <SubmitButton pendingText="Saving…">{first ? "Save my password" : "Set new password"}</SubmitButton>
     </form>
   );
 }

@@ -5,7 +5,9 @@ import { html, type Html } from "@/lib/html";
 /** One labelled input, as components/text-field.tsx renders it; focus goes to the first wrong one. */
 function field(input: { name: string; label: string; type: string; autocomplete: string; maxlength: number; inputmode?: string; value?: string; error?: string; focus: boolean; after?: Html }): Html {
   const id = `field-${input.name}`;
-  return html`<div class="field"><label for="${id}">${input.label}</label><input id="${id}" name="${input.name}" type="${input.type}" autocomplete="${input.autocomplete}"${
+  // A password shown as text must not be capitalised, corrected or sent off to be spell-checked.
+  const password = input.type === "password" ? html` autocapitalize="none" autocorrect="off" spellcheck="false"` : "";
+  return html`<div class="field"><label for="${id}">${input.label}</label><input id="${id}" name="${input.name}" type="${input.type}" autocomplete="${input.autocomplete}"${password}${
     input.inputmode ? html` inputmode="${input.inputmode}"` : ""
   } required maxlength="${input.maxlength}"${input.value ? html` value="${input.value}"` : ""}${
     input.error ? html` aria-invalid="true" aria-describedby="${id}-error"` : ""
@@ -17,8 +19,8 @@ const SHOW_PASSWORD = html`<label class="show-password" hidden><input type="chec
 
 /**
  * The page's only script, inline with the request's nonce (a few hundred bytes, no framework).
- * The field is a password field again before the form is sent, so the browser never keeps the
- * password among what was typed into text fields.
+ * The field is a password field again before the form is sent or the page is left, so the
+ * browser never keeps the password among what was typed into text fields, nor shows it on coming back.
  */
 export const SHOW_PASSWORD_SCRIPT = `(() => {
   const box = document.getElementById("show-password");
@@ -27,7 +29,9 @@ export const SHOW_PASSWORD_SCRIPT = `(() => {
   const show = () => { field.type = box.checked ? "text" : "password"; };
   box.closest("label").hidden = false;
   box.addEventListener("change", show);
-  field.form.addEventListener("submit", () => { box.checked = false; show(); });
+  const hide = () => { box.checked = false; show(); };
+  field.form.addEventListener("submit", hide);
+  window.addEventListener("pagehide", hide);
   show();
 })();`;
 

@@ -3,7 +3,7 @@ import { NextResponse } from "next/server";
 import type { ActionState } from "@/lib/action-state";
 import { getConfig } from "@/lib/config";
 import { htmlResponse, plainDocument } from "@/lib/html";
-import { isMessageKey, messages } from "@/lib/messages";
+import { messages, type MessageKey } from "@/lib/messages";
 import { getCurrentAccount } from "@/lib/session";
 import { SHOW_PASSWORD_SCRIPT, signInMain } from "./page-html";
 import { signInWithPassword } from "./password-step";
@@ -18,13 +18,16 @@ async function page(state: ActionState, notice?: string): Promise<Response> {
   return htmlResponse(plainDocument({ title: "Sign in", main: signInMain(state, notice), nonce, script: SHOW_PASSWORD_SCRIPT }));
 }
 
+/** What other steps say here through `?notice=`: a link can put no other message on this page. */
+const NOTICES: readonly MessageKey[] = ["signedOut", "passwordChosen", "passwordResetDone", "notEnrolling", "challengeExpired"];
+const isNotice = (value: string | null): value is MessageKey => NOTICES.includes(value as MessageKey);
+
 const seeOther = (path: string) => NextResponse.redirect(new URL(path, getConfig().appUrl), 303);
 
 export async function GET(request: Request) {
   if (await getCurrentAccount()) return seeOther("/home");
   const notice = new URL(request.url).searchParams.get("notice");
-  // Only known message keys are shown: the query string cannot put arbitrary text on the page.
-  return page({}, isMessageKey(notice) ? messages[notice] : undefined);
+  return page({}, isNotice(notice) ? messages[notice] : undefined);
 }
 
 export async function POST(request: Request) {

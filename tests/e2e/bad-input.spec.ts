@@ -144,3 +144,14 @@ test("NextAuth's session endpoint reports a signed-out session as ended and does
   expect(renewed).toEqual([]);
   await copy.close();
 });
+
+test("a link can put only the sign-in page's own notices on it, never another message or a placeholder", async ({ page }) => {
+  for (const notice of ["locked", "phoneResendWait", "__proto__", "somethingWrong"]) {
+    await page.goto(`/sign-in?notice=${notice}`);
+    await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+    await expect(page.locator(".notice")).toHaveCount(0);
+    await expect(page.locator("main")).not.toContainText("{");
+  }
+  await page.goto("/sign-in?notice=signedOut");
+  await expect(page.locator(".notice")).toHaveCount(1);
+});

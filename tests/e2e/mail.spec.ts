@@ -127,8 +127,9 @@ test("signing up again before confirming saves no new password: the mailbox's ow
 
   await page.goto(linkInMail(choose, "/reset-password"));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Choose your password");
-  await page.getByLabel("New password", { exact: true }).fill("the password I chose");
-  await page.getByRole("button", { name: "Set new password" }).click();
+  await expect(page).toHaveTitle(/^Choose your password/);
+  await page.getByLabel("Password", { exact: true }).fill("the password I chose");
+  await page.getByRole("button", { name: "Save my password" }).click();
   await expect(page).toHaveURL(/\/sign-in\?notice=passwordChosen$/);
   await expect(page.getByRole("status")).toContainText("Your password is set and your email address is confirmed.");
   await signInWithPassword(page, email, "the password I chose");

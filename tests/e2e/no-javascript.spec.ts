@@ -127,12 +127,20 @@ test("an admin searches, resets a patient and filters the audit log with JavaScr
   await expect(page.getByRole("table")).toContainText(patient.email);
 });
 
-test("a refused phone number is explained at its field and stays there to correct", async ({ page }) => {
+test("a refused phone number is explained at its field and stays there to correct, for that patient only", async ({ page }) => {
   await signUp(page, uniqueEmail("nojs-phone"));
   await page.getByRole("link", { name: "No smartphone? Get codes by text message or a phone call." }).click();
   await page.getByLabel("Phone number").fill("07400 12");
   await page.getByRole("button", { name: "Text me a code" }).click();
   await expect(page.getByTestId("phone-problem")).toContainText("That doesn't look like a whole phone number");
   await expect(page.getByLabel("Phone number")).toHaveValue("07400 12");
-  expect(page.url()).not.toContain("07400");
+  const refusedAt = page.url();
+  expect(refusedAt).not.toContain("07400");
+
+  // The next patient on the same browser (a clinic kiosk) never sees it, even at the same address.
+  await page.getByRole("button", { name: "Cancel and sign out" }).click();
+  await signUp(page, uniqueEmail("nojs-phone-next"));
+  await page.goto(refusedAt);
+  await expect(page.getByTestId("phone-problem")).toContainText("That doesn't look like a whole phone number");
+  await expect(page.getByLabel("Phone number")).toHaveValue("");
 });

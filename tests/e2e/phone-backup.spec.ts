@@ -155,11 +155,11 @@ test("an app patient adds a backup phone, signs in with the app or a texted code
   await page.getByRole("button", { name: "Confirm" }).click();
   await expect(page).toHaveURL(/\/account\/phone$/);
 
-  // The number in use is refused at the field, which keeps it to correct.
+  // The number in use is refused at the field, which is left empty for a different one.
   await page.getByLabel("New phone number").fill(number.typed);
   await page.getByRole("button", { name: "Text me a code" }).click();
   await expect(page.getByTestId("phone-problem")).toContainText("That's the number we already send codes to.");
-  await expect(page.getByLabel("New phone number")).toHaveValue(number.typed);
+  await expect(page.getByLabel("New phone number")).toHaveValue("");
 
   const fresh = uniqueMobile();
   await page.getByLabel("New phone number").fill(fresh.typed);

@@ -17,7 +17,7 @@ function typeWhenSent(page: Page): Promise<string> {
   );
 }
 
-test("'Show password' shows what was typed, and the field is a password field again when its form is sent", async ({ page }) => {
+test("'Show password' shows what was typed, and the field is a password field again when its form is sent or the page is left", async ({ page }) => {
   for (const path of PAGES) {
     await page.goto(path);
     const field = page.getByLabel("Password", { exact: true });
@@ -29,6 +29,11 @@ test("'Show password' shows what was typed, and the field is a password field ag
     await expect(field).toHaveValue("blue kettle on the hill");
     await box.uncheck();
     await expect(field).toHaveAttribute("type", "password");
+    // Leaving the page (a link, a reload, the back-forward cache) hides it again too.
+    await box.check();
+    await page.evaluate(() => window.dispatchEvent(new PageTransitionEvent("pagehide")));
+    await expect(field).toHaveAttribute("type", "password");
+    await expect(box).not.toBeChecked();
     await box.check();
     expect(await typeWhenSent(page), path).toBe("password");
     await expect(box).not.toBeChecked();

@@ -20,7 +20,7 @@ export async function startNumber(form: unknown): Promise<void> {
   const { account, session } = await requireStepUp("/account/phone");
   const data = formOf(form);
   const result = await startPhoneNumber({ userId: account.id, sessionId: session.id, number: data.get("phone"), channel: channelOf(data), ip: await getClientIp() });
-  await keepTypedNumber("/account/phone", result.ok ? null : result.message, data.get("phone"));
+  await keepTypedNumber("/account/phone", account.id, result.ok ? null : result.message, data.get("phone"));
   back(result.ok ? "sent" : "problem", result.message);
 }
 

@@ -18,7 +18,7 @@ export async function startSetup(form: unknown): Promise<void> {
   const data = formOf(form);
   const channel = data.get("channel") === "voice" ? "voice" : "sms";
   const result = await startPhoneSetup({ userId: challenge.userId, challengeId: challenge.id, number: data.get("phone"), channel, ip: await getClientIp() });
-  await keepTypedNumber("/enroll/phone", result.ok ? null : result.message, data.get("phone"));
+  await keepTypedNumber("/enroll/phone", challenge.userId, result.ok ? null : result.message, data.get("phone"));
   redirect(`/enroll/phone?${result.ok ? "sent" : "problem"}=${encodeURIComponent(result.message)}`);
 }
 

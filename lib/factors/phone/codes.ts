@@ -8,10 +8,9 @@ import { outboxData } from "@/lib/messaging/outbox";
 import { lastDigits } from "@/lib/messaging/phone";
 import { wakeDeliveryWorker } from "@/lib/messaging/worker";
 import { checkLimits, consumeLimits, policies, type Policy } from "@/lib/rate-limit";
+import { RESEND_COOLDOWN_SECONDS } from "./cooldown";
 
 export const PHONE_CODE_TTL_MS = 5 * 60_000;
-/** Between two codes for the same sign-in: a text can take a few seconds to arrive. */
-export const RESEND_COOLDOWN_SECONDS = 30;
 
 export type PhoneChannel = "sms" | "voice";
 
@@ -68,7 +67,7 @@ export async function cooldownLeft(challengeId: string, now = new Date()): Promi
  * any unused one for the same challenge. Refused while the cooldown runs or any send budget
  * (account, number, address) is spent; the limits are counted only for a send that happens.
  */
-export async function sendPhoneCode(input: { userId: string; challengeId: string; e164: string; lineType?: string; channel: PhoneChannel; ip: string }): Promise<SendResult> {
+export async function sendPhoneCode(input: { userId: string; challengeId: string; e164: string; lineType: string; channel: PhoneChannel; ip: string }): Promise<SendResult> {
   const phone = getConfig().phone;
   if (phone.codes === "off") return { ok: false, message: "phoneCodesOff" };
   // A landline cannot take a text: where calls are on, it is called, whichever button was pressed.
