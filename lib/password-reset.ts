@@ -5,7 +5,7 @@ import { getDb } from "./db";
 import { encodeWait } from "./messages";
 import { noticeFor } from "./messaging/notices";
 import { outboxCreate, outboxData, sender } from "./messaging/outbox";
-import { portalLink, templates } from "./messaging/templates";
+import { mailName, portalLink, templates } from "./messaging/templates";
 import { wakeDeliveryWorker } from "./messaging/worker";
 import { hashPassword, NO_PASSWORD } from "./password";
 import { checkLimit, consumeLimit, type Policy } from "./rate-limit";
@@ -45,7 +45,7 @@ export async function requestPasswordReset(email: string, ip: string, defer: Def
   if (!forEmail.ok) return { ok: false, message: encodeWait("tooManyResetLinks", forEmail.retryAt) };
 
   await defer(async () => {
-    const user = await getDb().user.findUnique({ where: { email }, select: { id: true, email: true, name: true } });
+    const user = await getDb().user.findUnique({ where: { email }, select: { id: true, email: true, name: true, emailConfirmedAt: true } });
     if (user) await mailResetLink(user, ip, null);
   });
   return { ok: true };
@@ -53,7 +53,7 @@ export async function requestPasswordReset(email: string, ip: string, defer: Def
 
 /** Staff at the desk send the link for a patient (after their own step-up); audited with the reason. */
 export async function sendResetLinkForPatient(actor: Actor, targetId: string, reason: string): Promise<ResetRequestResult> {
-  const target = await getDb().user.findUnique({ where: { id: targetId }, select: { id: true, email: true, name: true, role: true } });
+  const target = await getDb().user.findUnique({ where: { id: targetId }, select: { id: true, email: true, name: true, emailConfirmedAt: true, role: true } });
   if (!target) return { ok: false, message: "That account no longer exists." };
   if (target.role !== "patient") return { ok: false, message: "Only patients can be sent a reset link here." };
   const forEmail = await consumeLimit(resetPolicies.perEmail, target.email);
@@ -62,10 +62,10 @@ export async function sendResetLinkForPatient(actor: Actor, targetId: string, re
   return { ok: true };
 }
 
-async function mailResetLink(user: { id: string; email: string; name: string | null }, ip: string | null, staff: { actor: Actor; reason: string } | null) {
+async function mailResetLink(user: { id: string; email: string; name: string | null; emailConfirmedAt: Date | null }, ip: string | null, staff: { actor: Actor; reason: string } | null) {
   const issued = issueAccountToken(user.id, "password-reset");
   const link = portalLink(sender(), `/reset-password?token=${issued.token}`);
-  const rendered = templates.passwordResetLink({ sender: sender(), name: user.name, link, byClinic: staff !== null });
+  const rendered = templates.passwordResetLink({ sender: sender(), name: mailName(user), link, byClinic: staff !== null });
   const db = getDb();
   await db.$transaction([
     ...issued.operations,

@@ -15,6 +15,8 @@ export const signUpMailPolicy: Policy = { prefix: "sign-up:email", max: 3, windo
 
 type NewAccount = { email: string; password: string; name: string | null };
 
+class ConfirmedMeanwhile extends Error {}
+
 /**
  * Sign-up without telling anyone whether the email has an account: the caller always answers
  * "check your email". A new address gets a 24-hour confirmation link; an address with a confirmed
@@ -24,9 +26,12 @@ type NewAccount = { email: string; password: string; name: string | null };
  * the password of a pending account, or whoever signs up second would learn the password the
  * mailbox's owner confirms; and the first sign-up may have been someone else's, whose password
  * must not survive either (signing in with it would mail a fresh confirmation link). So the
- * account is left with no password, every earlier link stops working, and the mailbox gets a
- * single "choose your password" link (a password-reset link, which confirms the address). The
- * password is hashed on every path, so each costs the same.
+ * account is left with no password and no name (either sign-up's name may be a stranger's), every
+ * earlier confirmation link stops working, and the mailbox gets a "choose your password" link (a
+ * password-reset link, which confirms the address) that replaces any earlier one. When the
+ * address's mail budget is spent, the last such link mailed keeps working: a stranger signing up
+ * again and again must not end every link the owner could use. The password is hashed on every
+ * path, so each costs the same.
  */
 export async function requestSignUp(input: NewAccount): Promise<void> {
   const passwordHash = await hashPassword(input.password);
@@ -54,11 +59,15 @@ export async function requestSignUp(input: NewAccount): Promise<void> {
     : templates.confirmEmail({ sender: sender(), link: portalLink(sender(), `/confirm-email?token=${token}`) });
   try {
     await db.$transaction(async (tx) => {
-      const user = existing
-        ? await tx.user.update({ where: { id: existing.id }, data: { passwordHash: NO_PASSWORD }, select: { id: true } })
-        : await tx.user.create({ data: { email: input.email, passwordHash, role: "patient", ...nameFields }, select: { id: true } });
-      await tx.accountToken.deleteMany({ where: { userId: user.id, purpose: { in: ["confirm-email", "password-reset"] }, usedAt: null } });
+      const user = existing ? { id: existing.id } : await tx.user.create({ data: { email: input.email, passwordHash, role: "patient", ...nameFields }, select: { id: true } });
+      if (existing) {
+        // Only while the address is still unconfirmed: its owner may have confirmed it a moment ago.
+        const pending = await tx.user.updateMany({ where: { id: existing.id, emailConfirmedAt: null }, data: { passwordHash: NO_PASSWORD, name: null, nameSearch: null } });
+        if (pending.count !== 1) throw new ConfirmedMeanwhile();
+      }
+      await tx.accountToken.deleteMany({ where: { userId: user.id, purpose: "confirm-email", usedAt: null } });
       if (!mailAllowed) return;
+      await tx.accountToken.deleteMany({ where: { userId: user.id, purpose: "password-reset", usedAt: null } });
       await tx.accountToken.create({ data: { ...row, userId: user.id } });
       await tx.outboxMessage.create({
         data: outboxData({ userId: user.id, channel: "email", recipient: input.email, kind: existing ? "sign-up-pending" : "confirm-email", rendered }),
@@ -67,6 +76,8 @@ export async function requestSignUp(input: NewAccount): Promise<void> {
   } catch (error) {
     // Two sign-ups for one new address at the same instant: the other one mails the link.
     if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") return;
+    // Confirmed between the lookup and now: the account is its owner's, and stays as it is.
+    if (error instanceof ConfirmedMeanwhile) return;
     throw error;
   }
   wakeDeliveryWorker();

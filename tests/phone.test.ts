@@ -60,6 +60,8 @@ describe("phone numbers", () => {
     expect(refused("+353 85 123 4567")).toMatch(/only send codes to phone numbers in GB/);
     expect(refused("0909 879 0000")).toMatch(/premium-rate/);
     expect(refused("0800 123 4567")).toMatch(/premium-rate, free or service/);
+    // UK "personal numbers" forward anywhere and share their call charges: a toll-fraud route.
+    expect(refused("070 0000 0000")).toMatch(/premium-rate, free or service/);
     for (const junk of ["", "hello", "0".repeat(40), 12345, null, "07400 12345<script>"]) expect(refused(junk)).toMatch(/whole phone number/);
   });
 });

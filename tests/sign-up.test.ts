@@ -52,7 +52,8 @@ describe("sign-up with a confirmed address", () => {
     // Neither password opens it now (the first sign-up may not have been the owner's either).
     expect((await checkPassword(email, "someone else's password")).ok).toBe(false);
     expect((await checkPassword(email, "the owner's password")).ok).toBe(false);
-    expect(await getDb().user.findUniqueOrThrow({ where: { email } })).toMatchObject({ name: "Owner", emailConfirmedAt: null });
+    // Nor does either name: the one that stays might be a stranger's, and mail would greet by it.
+    expect(await getDb().user.findUniqueOrThrow({ where: { email } })).toMatchObject({ name: null, emailConfirmedAt: null });
     // Every earlier confirmation link stops working: the first sign-up may have been someone else's.
     expect(await confirmEmail(ownersLink, "192.0.2.5")).toBeNull();
     const mail = (await inboxOf(email)).at(-1)!;
@@ -68,6 +69,32 @@ describe("sign-up with a confirmed address", () => {
     expect((await checkPassword(email, "someone else's password")).ok).toBe(false);
     expect((await checkPassword(email, "the owner's password")).ok).toBe(false);
     expect(await isEmailConfirmed((await getDb().user.findUniqueOrThrow({ where: { email } })).id)).toBe(true);
+  });
+
+  it("keeps the last 'choose your password' link working once repeat sign-ups have spent the address's mail", async () => {
+    const email = uniqueEmail("repeat-flood");
+    await requestSignUp({ email, password: "the owner's password", name: null });
+    await requestSignUp({ email, password: "a stranger's password", name: null });
+    await requestSignUp({ email, password: "a stranger's password", name: null });
+    const mails = await inboxOf(email);
+    expect(mails.map((m) => m.subject)).toEqual(["Confirm your email address", "Choose your password to finish creating your account", "Choose your password to finish creating your account"]);
+    // The budget (3 an hour) is spent: more sign-ups mail nothing and must not end the last link.
+    for (let i = 0; i < 3; i++) await requestSignUp({ email, password: "a stranger's password", name: null });
+    expect(await inboxOf(email)).toHaveLength(3);
+    const last = new URL(linkIn(mails.at(-1)!, "http://127.0.0.1:3999/reset-password?token=")).searchParams.get("token")!;
+    const earlier = new URL(linkIn(mails[1]!, "http://127.0.0.1:3999/reset-password?token=")).searchParams.get("token")!;
+    expect(await resetLinkState(earlier)).toBeNull();
+    expect(await resetPasswordWithToken(last, "the owner's chosen password", "192.0.2.5")).toEqual({ ok: true, first: true });
+    expect((await checkPassword(email, "the owner's chosen password")).ok).toBe(true);
+  });
+
+  it("greets nobody by name in mail to an unconfirmed address, a reset link included", async () => {
+    const email = uniqueEmail("reset-greeting");
+    await requestSignUp({ email, password: "a patient password", name: "Records locked: call 0800 000 000" });
+    await requestPasswordReset(email, "192.0.2.11");
+    const reset = (await inboxOf(email)).find((m) => m.subject === "Reset your password")!;
+    expect(reset.text).not.toContain("0800");
+    expect(reset.text).toMatch(/^Hello,/m);
   });
 
   it("announces a password set from a printed sheet on an account without one: a sheet does not prove the mailbox", async () => {

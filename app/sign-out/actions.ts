@@ -2,6 +2,7 @@
 
 import { redirect } from "next/navigation";
 import { endChallenge } from "@/lib/challenge-cookie";
+import { forgetTypedNumbers } from "@/lib/factors/phone/typed-number";
 import { endCurrentSession } from "@/lib/session";
 
 /**
@@ -11,6 +12,7 @@ import { endCurrentSession } from "@/lib/session";
 export async function signOutHere(): Promise<void> {
   await endChallenge();
   await endCurrentSession("signed-out");
+  await forgetTypedNumbers();
   redirect("/sign-in?notice=signedOut");
 }
 

@@ -2,7 +2,7 @@ import "server-only";
 import { getDb } from "../db";
 import type { EventType } from "../security-events";
 import { sender, type MessageKind, type NewMessage } from "./outbox";
-import { templates, type NoticeContext, type Rendered } from "./templates";
+import { mailName, templates, type NoticeContext, type Rendered } from "./templates";
 
 /**
  * Which security events the patient is told about by email (NIST SP 800-63B: every authenticator
@@ -51,9 +51,9 @@ export async function noticeFor(type: EventType, userId: string, ip: string | nu
   // Most events (every sign-in, every wrong code) are not mailed: no read of the account for them.
   const render = NOTICES[type];
   if (!render) return null;
-  const user = await getDb().user.findUnique({ where: { id: userId }, select: { email: true, name: true } });
+  const user = await getDb().user.findUnique({ where: { id: userId }, select: { email: true, name: true, emailConfirmedAt: true } });
   if (!user) return null;
-  const notice = await render({ sender: sender(), name: user.name, at, ip }, userId, detail);
+  const notice = await render({ sender: sender(), name: mailName(user), at, ip }, userId, detail);
   if (!notice) return null;
   const [kind, rendered] = notice;
   return { userId, channel: "email", recipient: user.email, kind, rendered };

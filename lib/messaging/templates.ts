@@ -57,6 +57,12 @@ ${body}
 }
 
 const greet = (name: string | null) => (name ? `Hello ${name},` : "Hello,");
+
+/**
+ * The name a mail may greet the account's owner by: only once the address is confirmed. Until then
+ * the name was typed by whoever signed up with that address, who need not be its owner.
+ */
+export const mailName = (user: { name: string | null; emailConfirmedAt: Date | null }) => (user.emailConfirmedAt ? user.name : null);
 const notYou = (sender: Sender) => `If this wasn't you, contact the clinic straight away: ${sender.contact}.`;
 const where = (at: Date, ip: string | null) => `${formatTime(at)}${ip ? `, from the internet address ${ip}` : ""}`;
 

@@ -138,7 +138,10 @@ test("a refused phone number is explained at its field and stays there to correc
   expect(refusedAt).not.toContain("07400");
 
   // The next patient on the same browser (a clinic kiosk) never sees it, even at the same address.
+  expect((await page.context().cookies()).filter((c) => c.name.includes("phone-typed")).map((c) => c.path)).toEqual(["/enroll/phone"]);
   await page.getByRole("button", { name: "Cancel and sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in\?notice=signedOut$/);
+  expect((await page.context().cookies()).filter((c) => c.name.includes("phone-typed"))).toEqual([]);
   await signUp(page, uniqueEmail("nojs-phone-next"));
   await page.goto(refusedAt);
   await expect(page.getByTestId("phone-problem")).toContainText("That doesn't look like a whole phone number");

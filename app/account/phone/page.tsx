@@ -94,7 +94,7 @@ export default async function PhoneSettingsPage({ searchParams }: Props) {
             voice={voice}
             hintExtra={`We send a code to it first${phone.active ? "; your current number keeps working until you enter it" : ""}.`}
             problem={isNumberProblem(problem) ? problem : undefined}
-            typed={await typedNumber(account.id, problem)}
+            typed={await typedNumber("/account/phone", account.id, problem)}
           />
         </section>
       )}

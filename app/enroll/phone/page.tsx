@@ -52,7 +52,7 @@ export default async function PhoneSetupPage({ searchParams }: Props) {
       defaultRegion={config.phone.defaultRegion}
       voice={voice}
       problem={isNumberProblem(problem) ? problem : undefined}
-      typed={await typedNumber(challenge.userId, problem)}
+      typed={await typedNumber("/enroll/phone", challenge.userId, problem)}
     />
   );
   const otherProblem = problem && !isNumberProblem(problem) && (

@@ -3,7 +3,11 @@ import { parsePhoneNumberFromString } from "libphonenumber-js/max";
 import type { PhoneConfig } from "@/lib/config-schema";
 import { encodeMessage } from "@/lib/messages";
 
-const PERSONAL = new Set(["MOBILE", "FIXED_LINE", "FIXED_LINE_OR_MOBILE", "PERSONAL_NUMBER"]);
+/**
+ * A person's own line. Not "personal numbers" (the UK's 070): they forward anywhere and share
+ * their call charges with whoever rents them, a known route for toll fraud.
+ */
+const PERSONAL = new Set(["MOBILE", "FIXED_LINE", "FIXED_LINE_OR_MOBILE"]);
 
 /** The refusals that are about the number typed: the phone-number form shows them at its field. */
 const NUMBER_PROBLEMS = new Set(["phoneInvalid", "phoneCountryRefused", "phoneNotPersonal", "phoneSameNumber"]);
