@@ -116,6 +116,21 @@ export function renderMessage(encoded: string | null | undefined): { key: Messag
   return { key, text };
 }
 
+/**
+ * A message that came in a URL, kept only when it is one the page itself sends there: a link
+ * cannot make a page report what did not happen ("Your phone was removed").
+ */
+export function fromUrl(encoded: string | string[] | undefined, said: readonly MessageKey[]): string | undefined {
+  if (typeof encoded !== "string") return undefined;
+  const key = encoded.split(":", 1)[0];
+  return said.some((known) => known === key) ? encoded : undefined;
+}
+
+/** What asking for a code by text or call answers (lib/factors/phone/codes.ts), sent or refused. */
+export const SEND_ANSWERS: readonly MessageKey[] = ["phoneCodeSent", "phoneCallPlaced", "phoneResendWait", "phoneSendLimit", "phoneCallOff", "phoneCodesOff"];
+/** Only what a send that happened says. */
+export const SENT: readonly MessageKey[] = ["phoneCodeSent", "phoneCallPlaced"];
+
 export function encodeMessage(key: MessageKey, param?: number | string): string {
   return param === undefined ? key : `${key}:${param}`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isMessageKey, messages, minutesText, renderMessage } from "@/lib/messages";
+import { fromUrl, isMessageKey, messages, minutesText, renderMessage, SENT } from "@/lib/messages";
 
 describe("messages a patient can see", () => {
   it("never show a template placeholder, with or without a value", () => {
@@ -26,5 +26,13 @@ describe("messages a patient can see", () => {
     expect(renderMessage("tooManyAttempts:-5").text).toContain("1 minute");
     expect(renderMessage("phoneResendWait:99999999").text).toContain("in 30 seconds");
     expect(renderMessage("phoneResendWait:12").text).toContain("in 12 seconds");
+  });
+
+  it("from a URL, only those the page itself sends there", () => {
+    expect(fromUrl("phoneCodeSent:42", SENT)).toBe("phoneCodeSent:42");
+    expect(fromUrl("phoneRemovedDone", SENT)).toBeUndefined();
+    expect(fromUrl("__proto__", SENT)).toBeUndefined();
+    expect(fromUrl(["phoneCodeSent", "phoneCodeSent"], SENT)).toBeUndefined();
+    expect(fromUrl(undefined, SENT)).toBeUndefined();
   });
 });

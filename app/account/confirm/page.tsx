@@ -9,7 +9,7 @@ import { cooldownLeft } from "@/lib/factors/phone/codes";
 import { stepUpChallenge } from "@/lib/factors/phone/settings";
 import { signInPhoneOf } from "@/lib/factors/phone/phones";
 import { factorsOf } from "@/lib/factors/registry";
-import { renderMessage } from "@/lib/messages";
+import { fromUrl, renderMessage, SEND_ANSWERS } from "@/lib/messages";
 import { textStepUpCode } from "./actions";
 import { ConfirmForm } from "./confirm-form";
 
@@ -24,7 +24,8 @@ export default async function ConfirmPage({ searchParams }: Props) {
   const config = getConfig();
   const [phone, factors] = await Promise.all([signInPhoneOf(account.id), factorsOf(account.id)]);
   const onlyPhone = phone !== null && factors.length === 1;
-  const notice = phone && typeof query.phone === "string" ? renderMessage(query.phone).text : null;
+  const said = fromUrl(query.phone, SEND_ANSWERS);
+  const notice = phone && said ? renderMessage(said).text : null;
   return (
     <section className="card">
       <h1>Confirm it&apos;s you</h1>

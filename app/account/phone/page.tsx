@@ -8,7 +8,7 @@ import { typedNumber } from "@/lib/factors/phone/typed-number";
 import { getConfig } from "@/lib/config";
 import { cooldownLeft } from "@/lib/factors/phone/codes";
 import { numberChallenge, phoneSettingsOf } from "@/lib/factors/phone/settings";
-import { renderMessage } from "@/lib/messages";
+import { fromUrl, renderMessage, SENT } from "@/lib/messages";
 import { requireStepUp } from "@/lib/step-up";
 import { cancelNumber, confirmNumber, removeNumber, resendNumber, startNumber } from "./actions";
 
@@ -22,7 +22,7 @@ export default async function PhoneSettingsPage({ searchParams }: Props) {
   const { account, session } = await requireStepUp("/account/phone");
   const config = getConfig();
   const params = await searchParams;
-  const [sent, problem, done] = [one(params.sent), one(params.problem), one(params.done)];
+  const [sent, problem, done] = [fromUrl(params.sent, SENT), one(params.problem), fromUrl(params.done, ["phoneAddedDone", "phoneChangedDone", "phonePendingCancelled", "phoneRemovedDone"])];
   const phone = await phoneSettingsOf(account.id);
   const voice = config.phone.codes === "sms+voice";
   const off = config.phone.codes === "off";

@@ -11,7 +11,7 @@ import { currentChallenge, signInAgainPath } from "@/lib/challenge-cookie";
 import { getConfig } from "@/lib/config";
 import { cooldownLeft } from "@/lib/factors/phone/codes";
 import { phoneOf, phoneSetupUnderway } from "@/lib/factors/phone/phones";
-import { renderMessage } from "@/lib/messages";
+import { fromUrl, renderMessage, SENT } from "@/lib/messages";
 import { getCurrentAccount } from "@/lib/session";
 import { resendSetupCode, startSetup } from "./actions";
 
@@ -28,7 +28,7 @@ export default async function PhoneSetupPage({ searchParams }: Props) {
   }
   const config = getConfig();
   const params = await searchParams;
-  const sent = one(params.sent);
+  const sent = fromUrl(params.sent, SENT);
   const problem = one(params.problem);
   const underway = await phoneSetupUnderway(challenge.userId, challenge.id);
   const phone = underway ? await phoneOf(challenge.userId) : null;

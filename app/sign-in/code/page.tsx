@@ -10,7 +10,7 @@ import { PhoneCodeButtons } from "@/components/phone-code-buttons";
 import { cooldownLeft, lastDelivery } from "@/lib/factors/phone/codes";
 import { signInPhoneOf } from "@/lib/factors/phone/phones";
 import { factorsOf } from "@/lib/factors/registry";
-import { renderMessage } from "@/lib/messages";
+import { fromUrl, renderMessage, SEND_ANSWERS } from "@/lib/messages";
 import { sendCode } from "./actions";
 
 export const metadata: Metadata = { title: "Enter your code" };
@@ -32,7 +32,8 @@ export default async function CodeStepPage({ searchParams }: Props) {
   // Learnt on each load: a text the provider refused (or that ran out of retries) turns into the offer of a call.
   const delivery = phone ? await lastDelivery(challenge.id) : null;
   const smsFailed = delivery?.channel === "sms" && delivery.state === "failed";
-  const rendered = typeof phoneNotice === "string" && phone ? renderMessage(phoneNotice) : null;
+  const said = fromUrl(phoneNotice, SEND_ANSWERS);
+  const rendered = said && phone ? renderMessage(said) : null;
   // "We've sent a text" is no longer true once it failed; a refusal (say, the send limit) still shows.
   const notice = rendered && !(smsFailed && rendered.key === "phoneCodeSent") ? rendered.text : null;
   return (
