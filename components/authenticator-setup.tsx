@@ -46,6 +46,9 @@ export function AuthenticatorSetup({ uri, secret, account, issuer, qrDataUrl }: 
         </dd>
       </dl>
       <p className="hint">
+        The key uses letters and the numbers 2 to 7 only, so O and I are always letters, never zero or one.
+      </p>
+      <p className="hint">
         If the app asks for a name, type: {issuer} ({account})
       </p>
       <CopyButton text={secret} label="Copy key" />

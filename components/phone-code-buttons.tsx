@@ -35,8 +35,12 @@ export function PhoneCodeButtons({
   const waiting = counting && left > 0;
   return (
     <div className="actions mt">
-      <p className="muted" role="status" aria-live="polite" data-testid="resend-cooldown">
+      <p className="muted" data-testid="resend-cooldown">
         {left > 0 ? `You can ask for another code in ${left} ${left === 1 ? "second" : "seconds"}.` : sent ? "Didn't get it? Ask for another code." : ""}
+      </p>
+      {/* Said once when the wait is over, not every second of the countdown. */}
+      <p className="sr-only" role="status">
+        {counting && left <= 0 && cooldownSeconds > 0 ? "You can ask for another code now." : ""}
       </p>
       <form action={action}>
         {Object.entries(hidden).map(([name, value]) => <input key={name} type="hidden" name={name} value={value} />)}

@@ -1,5 +1,6 @@
 import type { ReactNode } from "react";
 import { renderMessage } from "@/lib/messages";
+import { FocusOnArrival } from "./focus-on-arrival";
 
 /**
  * The number a code goes to first, with "Text me a code" (and "Call me with a code" where calls
@@ -52,6 +53,7 @@ export function PhoneNumberForm({
           aria-describedby={problem ? "field-phone-hint field-phone-error" : "field-phone-hint"}
           autoFocus={Boolean(problem)}
         />
+        {problem && <FocusOnArrival id="field-phone" />}
       </div>
       <div className="actions">
         <button type="submit" name="channel" value="sms">

@@ -20,7 +20,7 @@ type Props = {
 /** A freshly issued set, with the three ways patients keep them: copy, download, print. */
 export function RecoveryCodeList({ codes, account, clinic, address, created, continueHref }: Props) {
   // Without JavaScript the codes can only be written down, so the button works from the start;
-  // with it, the button waits until the codes were copied, downloaded or printed.
+  // with it, the button waits until the codes were copied, downloaded, printed or written down.
   const hydrated = useHydrated();
   const [kept, setKept] = useState(false);
   const text = [
@@ -74,6 +74,9 @@ export function RecoveryCodeList({ codes, account, clinic, address, created, con
           <button type="button" className="secondary" onClick={print}>
             Print
           </button>
+          <button type="button" className="secondary" onClick={() => setKept(true)}>
+            I&apos;ve written them down
+          </button>
         </div>
       ) : (
         <p className="mt" data-testid="keep-codes-by-hand">
@@ -92,7 +95,7 @@ export function RecoveryCodeList({ codes, account, clinic, address, created, con
                 I&apos;ve saved my codes
               </button>
               <p id="saved-hint" className="hint">
-                Copy, download or print your codes first.
+                Copy, download, print or write down your codes first.
               </p>
             </>
           )}

@@ -44,7 +44,7 @@ export const messages = {
   checkEmail:
     "Check your email. We've sent a message to the address you gave: follow the link in it to go on. It can take a few minutes; check your spam folder too.",
   confirmEmailFirst: "Please confirm your email address first. We've sent you a new link: follow it to go on to setting up your authenticator app.",
-  confirmLinkInvalid: "This confirmation link has expired or was already used. Sign in with your email and password to get a new one.",
+  confirmLinkInvalid: "This confirmation link has expired or was already used. If you signed up more than once, open the newest email we sent you. Otherwise sign in with your email and password to get a new link.",
   newPhoneDone: "Your authenticator app now works on your new phone. The old phone's codes no longer work.",
   phoneInvalid: "That doesn't look like a whole phone number. Check the digits, or type it with the country code, starting with +.",
   phoneCountryRefused: "We can only send codes to phone numbers in {countries}. Please use another number, or set up an authenticator app.",
@@ -58,6 +58,7 @@ export const messages = {
   phoneSendLimit: "We've sent several codes already. For your safety, please try again in {minutes}, or use a recovery code.",
   phoneCodeSent: "We've sent a code by text message to your phone ending {last}. It works for 5 minutes.",
   phoneCallPlaced: "We're calling your phone ending {last}. The call reads your code twice.",
+  phoneLandlineCall: "Landlines can't get text messages, so we're calling your phone ending {last} instead. The call reads your code twice.",
   phoneSameNumber: "That's the number we already send codes to. Enter a different number, or keep this one.",
   phoneOnlyFactor:
     "Your phone is the only second step on your account, so it can't be removed: you could no longer sign in. Change the number instead, or set up an authenticator app first (Set up a new phone), then remove the phone.",
@@ -106,7 +107,7 @@ export function renderMessage(encoded: string | null | undefined): { key: Messag
   if (key === "locked" || key === "tooManyAttempts" || key === "tooManyResetLinks") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
   if (key === "phoneSendLimit") text = text.replace("{minutes}", minutesText(Number.isFinite(number) ? number : 1));
   if (key === "phoneResendWait") text = text.replace("{seconds}", String(Number.isFinite(number) && number > 0 ? Math.min(RESEND_COOLDOWN_SECONDS, Math.ceil(number)) : RESEND_COOLDOWN_SECONDS));
-  if (key === "phoneCodeSent" || key === "phoneCallPlaced") text = text.replace("{last}", /^\d{2}$/.test(param) ? param : "on file");
+  if (key === "phoneCodeSent" || key === "phoneCallPlaced" || key === "phoneLandlineCall") text = text.replace("{last}", /^\d{2}$/.test(param) ? param : "on file");
   if (key === "phoneCountryRefused") text = text.replace("{countries}", /^[A-Z]{2}(,[A-Z]{2})*$/.test(param) ? param.split(",").join(", ") : "the clinic's country");
   if (key === "clockDrift") {
     text = text
@@ -127,9 +128,9 @@ export function fromUrl(encoded: string | string[] | undefined, said: readonly M
 }
 
 /** What asking for a code by text or call answers (lib/factors/phone/codes.ts), sent or refused. */
-export const SEND_ANSWERS: readonly MessageKey[] = ["phoneCodeSent", "phoneCallPlaced", "phoneResendWait", "phoneSendLimit", "phoneCallOff", "phoneCodesOff"];
+export const SEND_ANSWERS: readonly MessageKey[] = ["phoneCodeSent", "phoneCallPlaced", "phoneLandlineCall", "phoneResendWait", "phoneSendLimit", "phoneCallOff", "phoneCodesOff"];
 /** Only what a send that happened says. */
-export const SENT: readonly MessageKey[] = ["phoneCodeSent", "phoneCallPlaced"];
+export const SENT: readonly MessageKey[] = ["phoneCodeSent", "phoneCallPlaced", "phoneLandlineCall"];
 
 export function encodeMessage(key: MessageKey, param?: number | string): string {
   return param === undefined ? key : `${key}:${param}`;

@@ -109,7 +109,7 @@ describe("signing in with a texted or called code", () => {
     const local = String(Math.floor(Math.random() * 1000)).padStart(3, "0");
     const e164 = `+442079460${local}`;
     const setup = challenge();
-    expect(key(await startPhoneSetup({ userId: user.id, challengeId: setup, number: `020 7946 0${local}`, channel: "sms", ip: ip() }))).toBe("phoneCallPlaced");
+    expect(key(await startPhoneSetup({ userId: user.id, challengeId: setup, number: `020 7946 0${local}`, channel: "sms", ip: ip() }))).toBe("phoneLandlineCall");
     const call = await lastPhoneMessage(e164);
     expect(call.channel).toBe("voice");
     expect(key(await passSecondFactor({ userId: user.id, purpose: "enroll", code: call.code, ip: ip(), keyOwnerId: setup }))).toBe("ok");

@@ -31,6 +31,9 @@ export default async function ConfirmEmailPage({ searchParams }: Props) {
               Sign in
             </Link>
           </p>
+          <p>
+            <Link href="/forgot-password">Forgot your password?</Link>
+          </p>
         </>
       )}
     </section>

@@ -118,7 +118,8 @@ test("signing up again before confirming saves no new password: the mailbox's ow
 
   // The earlier link no longer works, and neither password typed at sign-up opens the account (or mails a link).
   await page.goto(linkInMail(first, "/confirm-email"));
-  await expect(page.getByText("This confirmation link has expired or was already used.")).toBeVisible();
+  await expect(page.getByText("This confirmation link has expired or was already used.")).toContainText("If you signed up more than once, open the newest email we sent you.");
+  await expect(page.getByRole("link", { name: "Forgot your password?" })).toBeVisible();
   for (const password of ["someone else's password", PASSWORD]) {
     await signInWithPassword(page, email, password);
     await expect(page.getByRole("alert").or(page.getByRole("status")).first()).toContainText("don't match");

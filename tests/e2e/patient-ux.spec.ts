@@ -110,7 +110,7 @@ test("an old sign-out notice goes away when a later attempt fails; the code step
   await expect(page.getByText("Call the clinic on +1 312 555 0100 (Mon–Fri 8:00–17:00)")).toBeVisible();
 });
 
-test("recovery codes: the sheet names the clinic, address, account and date; continuing waits for copy, download or print", async ({ page }) => {
+test("recovery codes: the sheet names the clinic, address, account and date; continuing waits for copy, download, print or writing down", async ({ page }) => {
   const email = uniqueEmail("sheet");
   await signUp(page, email);
   const secret = await readSetupKey(page);
@@ -118,7 +118,7 @@ test("recovery codes: the sheet names the clinic, address, account and date; con
   await expect(page).toHaveURL(/\/account\/recovery-codes$/);
   const codes = await page.getByTestId("recovery-codes").locator("li").allInnerTexts();
   await expect(page.getByRole("button", { name: "I've saved my codes" })).toBeDisabled();
-  await expect(page.getByText("Copy, download or print your codes first.")).toBeVisible();
+  await expect(page.getByText("Copy, download, print or write down your codes first.")).toBeVisible();
 
   await page.emulateMedia({ media: "print" });
   const sheet = page.getByTestId("print-header");
@@ -138,6 +138,15 @@ test("recovery codes: the sheet names the clinic, address, account and date; con
   expect(text).toContain("St. Mary: Test Clinic");
   for (const code of codes) expect(text).toContain(code);
 
+  await page.getByRole("link", { name: "I've saved my codes" }).click();
+  await expect(page).toHaveURL(/\/home$/);
+});
+
+test("recovery codes: a patient who writes them down by hand can go on", async ({ page }) => {
+  await signUp(page, uniqueEmail("by-hand"));
+  await enterCode(page, codeAt(await readSetupKey(page)), "Finish setup");
+  await expect(page.getByRole("button", { name: "I've saved my codes" })).toBeDisabled();
+  await page.getByRole("button", { name: "I've written them down" }).click();
   await page.getByRole("link", { name: "I've saved my codes" }).click();
   await expect(page).toHaveURL(/\/home$/);
 });

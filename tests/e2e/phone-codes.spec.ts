@@ -117,6 +117,7 @@ test("wrong texted codes lock the account like wrong app codes", async ({ page }
 });
 
 test("a refused number is explained at its field, which takes the focus and keeps what was typed; once a code is sent, typing it comes first", async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 568 });
   await signUp(page, uniqueEmail("phone-typo"));
   await page.getByRole("link", { name: "No smartphone? Get codes by text message or a phone call." }).click();
   await expect(page).toHaveURL(/\/enroll\/phone$/);
@@ -125,6 +126,9 @@ test("a refused number is explained at its field, which takes the focus and keep
   const field = page.getByLabel("Phone number");
   await expect(page.getByTestId("phone-problem")).toContainText("That doesn't look like a whole phone number");
   await expect(field).toBeFocused();
+  // With script the router lands at the top of the page: the field is brought back into view.
+  await expect(field).toBeInViewport();
+  await expect(page.getByTestId("phone-problem")).toBeInViewport();
   await expect(field).toHaveAttribute("aria-invalid", "true");
   await expect(field).toHaveAccessibleDescription(/whole phone number/);
   // What was typed stays, to correct rather than type again (it never goes into the URL).

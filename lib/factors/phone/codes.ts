@@ -116,7 +116,8 @@ export async function sendPhoneCode(input: { userId: string; challengeId: string
     }),
   ]);
   wakeDeliveryWorker();
-  return { ok: true, message: encodeMessage(channel === "sms" ? "phoneCodeSent" : "phoneCallPlaced", lastDigits(input.e164)) };
+  const said = channel === "sms" ? "phoneCodeSent" : input.channel === "sms" ? "phoneLandlineCall" : "phoneCallPlaced";
+  return { ok: true, message: encodeMessage(said, lastDigits(input.e164)) };
 }
 
 export type PhoneCodeResult = { ok: true } | { ok: false; reason: "wrong" | "used" | "expired" };
