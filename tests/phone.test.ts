@@ -87,6 +87,26 @@ describe("setting up a phone", () => {
   });
 });
 
+describe("correcting the number during setup", () => {
+  it("sends to a corrected number at once, and a code sent to an earlier number never confirms a later one", async () => {
+    const user = await newPatient();
+    const setup = challenge();
+    const from = ip();
+    const [typo, second, third, fourth] = [uniqueMobile(), uniqueMobile(), uniqueMobile(), uniqueMobile()];
+    expect(key(await startPhoneSetup({ userId: user.id, challengeId: setup, number: typo.typed, channel: "sms", ip: from }))).toBe("phoneCodeSent");
+    // No 30-second pause for a different number.
+    expect(key(await startPhoneSetup({ userId: user.id, challengeId: setup, number: second.typed, channel: "sms", ip: from }))).toBe("phoneCodeSent");
+    expect(key(await startPhoneSetup({ userId: user.id, challengeId: setup, number: third.typed, channel: "sms", ip: from }))).toBe("phoneCodeSent");
+    const { code } = await lastPhoneMessage(third.e164);
+    // The account's send budget (3 in 15 minutes) is spent: the fourth number gets no code, and
+    // the code sent to the third must not make the fourth the account's phone.
+    expect(key(await startPhoneSetup({ userId: user.id, challengeId: setup, number: fourth.typed, channel: "sms", ip: from }))).toBe("phoneSendLimit");
+    expect(await phoneOf(user.id)).toMatchObject({ state: "pending", e164: fourth.e164 });
+    expect(key(await passSecondFactor({ userId: user.id, purpose: "enroll", code, ip: from, keyOwnerId: setup }))).not.toBe("ok");
+    expect(await factorsOf(user.id)).toEqual([]);
+  });
+});
+
 describe("changing one's mind during setup", () => {
   it("still takes the app's code after a code was texted for the same setup", async () => {
     const user = await newPatient();

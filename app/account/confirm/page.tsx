@@ -55,6 +55,7 @@ export default async function ConfirmPage({ searchParams }: Props) {
           voice={config.phone.codes === "sms+voice"}
           textLabel={onlyPhone ? "Text me a code" : "Text me a code instead"}
           hidden={{ next }}
+          sent={said !== undefined}
         />
       )}
       <p className="mt">

@@ -52,6 +52,9 @@ export async function startPhoneSetup(input: { userId: string; challengeId: stri
       create: { userId: input.userId, e164: parsed.e164, lineType: parsed.lineType },
       update: { e164: parsed.e164, lineType: parsed.lineType, state: "pending", confirmedAt: null },
     });
+    // A code out for the number typed before must not confirm this one, even if the send below is
+    // refused; and a corrected typo need not wait out the resend pause meant for the same number.
+    await db.phoneCode.deleteMany({ where: { userId: input.userId, challengeId: input.challengeId, usedAt: null } });
   }
   return sendPhoneCode({ userId: input.userId, challengeId: input.challengeId, e164: parsed.e164, lineType: parsed.lineType, channel: input.channel, ip: input.ip });
 }
