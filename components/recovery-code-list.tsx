@@ -29,7 +29,7 @@ export function RecoveryCodeList({ codes, account, clinic, address, created, con
     `Account: ${account}`,
     `Created: ${created}`,
     "",
-    "Each code works once, instead of a code from your authenticator app.",
+    "Each code works once, instead of a code from your app, phone or keyfob.",
     "Keep them somewhere safe, away from your phone.",
     "",
     ...codes,

@@ -69,7 +69,7 @@ describe("forgot your password", () => {
 
     const notice = (await inboxOf(user.email)).find((m) => m.subject === "Your password was reset");
     expect(notice!.text).toContain("192.0.2.8");
-    expect(notice!.text).toContain("You still need your authenticator app");
+    expect(notice!.text).toContain("You still need your sign-in code");
   });
 
   it("lets exactly one of two racing requests use a link", async () => {

@@ -20,7 +20,7 @@ export default async function ForgotPasswordPage({ searchParams }: Props) {
         <>
           <p className="muted">
             Enter the email address of your account and we&apos;ll send you a link to choose a new password. You&apos;ll
-            still need your authenticator app (or a recovery code) to sign in.
+            still need your sign-in code (from your app, phone or keyfob) or a recovery code to sign in.
           </p>
           <ForgotForm />
         </>

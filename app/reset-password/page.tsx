@@ -26,7 +26,7 @@ export default async function ResetPasswordPage({ searchParams }: Props) {
           <p className="muted">
             {link.first
               ? "This is the password you'll sign in with. After signing in, you'll set up a way to receive sign-in codes."
-              : "Every device signed in to your account will be signed out. You'll still need your authenticator app (or a recovery code) to sign in."}
+              : "Every device signed in to your account will be signed out. You'll still need your sign-in code (from your app, phone or keyfob) or a recovery code to sign in."}
           </p>
           <ResetForm token={token} first={link.first} />
         </>

@@ -44,7 +44,7 @@ export function signInMain(state: ActionState, notice?: string): Html {
   const errors = state.fieldErrors ?? {};
   const summary = state.message ?? Object.values(errors).filter(Boolean).join(" ");
   const firstWrong = errors.email ? "email" : errors.password ? "password" : null;
-  return html`<section class="card"><h1>Sign in</h1><p class="muted">Step 1 of 2: your email and password. Next you'll enter the code from your authenticator app.</p><p>New here? <a href="/sign-up">Create an account</a></p><form method="post" action="/sign-in" novalidate><div class="alert" role="status" aria-live="assertive" aria-atomic="true" tabindex="-1"${
+  return html`<section class="card"><h1>Sign in</h1><p class="muted">Step 1 of 2: your email and password. Next you'll enter your code from your authenticator app, a text or call, or your keyfob.</p><p>New here? <a href="/sign-up">Create an account</a></p><form method="post" action="/sign-in" novalidate><div class="alert" role="status" aria-live="assertive" aria-atomic="true" tabindex="-1"${
     summary && !firstWrong ? html` autofocus` : ""
   }>${summary}</div>${!summary && notice ? html`<p class="notice" role="status">${notice}</p>` : ""}${field({
     name: "email",

@@ -97,7 +97,7 @@ export const templates = {
     ]),
   passwordReset: (c: NoticeContext) =>
     layout(c.sender, "Your password was reset", greet(c.name), [
-      `The password for your account was reset with an email link on ${where(c.at, c.ip)}. Every device was signed out. You still need your authenticator app (or a recovery code) to sign in.`,
+      `The password for your account was reset with an email link on ${where(c.at, c.ip)}. Every device was signed out. You still need your sign-in code (from your app, phone or keyfob) or a recovery code to sign in.`,
       notYou(c.sender),
     ]),
   lockout: (c: NoticeContext & { until: Date | null }) =>
@@ -149,7 +149,7 @@ export const templates = {
         ? "The clinic's staff sent you this link to choose a new password for your account."
         : "Someone (hopefully you) asked to reset the password for your account.",
       { link: c.link, label: "Choose a new password" },
-      "The link works once, for 30 minutes. You'll still need your authenticator app (or a recovery code) to sign in afterwards.",
+      "The link works once, for 30 minutes. You'll still need your sign-in code (from your app, phone or keyfob) or a recovery code to sign in afterwards.",
       "If you didn't ask for this, ignore this email: your password stays the same.",
     ]),
   // Mail to an address nobody has confirmed yet greets no one: the name was typed by whoever signed up.

@@ -37,7 +37,7 @@ test("forgot password: the same answer for any email, a link by mail, a new pass
   await expect(page).toHaveURL(/\/sign-in\/code$/);
   await enterCode(page, codeAt(secret, enrolledAt + 30), "Sign in");
   await expect(page).toHaveURL(/\/home$/);
-  expect((await waitForMail(email, "Your password was reset")).text).toContain("You still need your authenticator app");
+  expect((await waitForMail(email, "Your password was reset")).text).toContain("You still need your sign-in code");
 });
 
 test.describe("on a phone", () => {
